@@ -1,0 +1,55 @@
+"""discagg: causal aggregation of discrete models.
+
+A macro intervention ``do(X̄ = x̄)`` on a coarsened variable means nothing until
+it is given a micro-realization, a distribution over the fibre ``π⁻¹(x̄)``.
+discagg computes, exactly, what each realization does to a coarsened effect and
+whether it leaves the macro relation confounded (Zhu, Budhathoki, Kübler and
+Janzing, "Meaningful Causal Aggregation and Paradoxical Confounding", CLeaR 2024).
+
+>>> import discagg
+>>> model = discagg.load_model("data/cholesterol.json")
+>>> agg = discagg.Aggregation.of(model)
+>>> agg.cause_map.macro_states
+('low', 'medium', 'high')
+"""
+
+__version__ = "0.1.0"
+
+from discagg.aggregation import Aggregation, MacroGap, MicroConfounding
+from discagg.coarsening import Coarsening
+from discagg.errors import CoarseningWarning, DiscaggError, ModelError, RealizationError, SolverError
+from discagg.inference import interventional, marginal
+from discagg.io import dumps_model, load_model, loads_model, model_from_dict, model_to_dict, save_model
+from discagg.model import CausalModel, Node, Query
+from discagg.realization import RealizationFamily
+from discagg.report import Inspection, MacroStateReport, inspect_model
+from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
+
+__all__ = [
+    "Aggregation",
+    "CausalModel",
+    "Coarsening",
+    "CoarseningWarning",
+    "DEFAULT_TOLERANCE",
+    "DiscaggError",
+    "Inspection",
+    "MacroGap",
+    "MacroStateReport",
+    "MicroConfounding",
+    "ModelError",
+    "Node",
+    "Query",
+    "RealizationError",
+    "RealizationFamily",
+    "SolverError",
+    "Tolerance",
+    "dumps_model",
+    "inspect_model",
+    "interventional",
+    "load_model",
+    "loads_model",
+    "marginal",
+    "model_from_dict",
+    "model_to_dict",
+    "save_model",
+]

@@ -1,0 +1,304 @@
+"""Exact macro quantities of a (cause X, effect Y) pair with coarsenings π_X, π_Y.
+
+Notation (the paper's section 2): ``X̄ = π_X(X)``, ``Ȳ = π_Y(Y)``. For a macro
+state ``x̄`` with ``P(x̄) > 0`` the *observational* macro conditional is
+``P(Ȳ | X̄ = x̄)``; given a realization family ``q``, the *interventional* one is
+
+.. math::
+
+    P(\\bar Y \\mid do(\\bar x)) = \\sum_{x \\in \\pi_X^{-1}(\\bar x)} q_{\\bar x}(x)\\,
+    P(\\bar Y \\mid do(X = x)).
+
+Their total-variation distance is the *macro confounding gap* of ``x̄``
+(Definition 6); the realization is *confounding-inhibiting* for ``x̄`` when the
+gap is zero (within the tolerance) and *confounding-inducing* otherwise
+(Definition 7). Macro states with ``P(x̄) = 0`` are *unsupported*: Definition 6
+only speaks of the support, so they get no observational conditional and no gap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from discagg.coarsening import Coarsening
+from discagg.distances import kl_divergence, max_abs_difference, total_variation
+from discagg.errors import ModelError
+from discagg.inference import interventional, marginal
+from discagg.model import CausalModel
+from discagg.realization import RealizationFamily
+from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
+
+__all__ = ["Aggregation", "MacroGap", "MicroConfounding"]
+
+
+def _readonly(array: np.ndarray) -> np.ndarray:
+    array = np.ascontiguousarray(array, dtype=np.float64)
+    array.setflags(write=False)
+    return array
+
+
+@dataclass(frozen=True, eq=False)
+class MacroGap:
+    """Macro confounding per macro state of the cause (Definition 6).
+
+    Arrays have shape ``(|X̄|,)`` and hold NaN where the gap is not defined
+    (unsupported macro state, or no realization for it).
+
+    Attributes
+    ----------
+    total_variation : ndarray
+        ``TV(P(Ȳ | x̄), P(Ȳ | do(x̄)))``.
+    max_abs : ndarray
+        ``max_ȳ |P(ȳ | x̄) - P(ȳ | do(x̄))|``.
+    kl : ndarray
+        ``KL(P(Ȳ | x̄) ‖ P(Ȳ | do(x̄)))`` in nats; ``inf`` where the observational
+        distribution puts mass outside the interventional support.
+    inhibiting : ndarray of bool
+        Gap defined and ``total_variation <= tolerance.equality``.
+    defined : ndarray of bool
+    """
+
+    total_variation: np.ndarray
+    max_abs: np.ndarray
+    kl: np.ndarray
+    inhibiting: np.ndarray
+    defined: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class MicroConfounding:
+    """Micro confounding of (X, Y) and (X, Ȳ), as in Theorem 3.2's conclusion 1.
+
+    Compares ``P(Y | X = x)`` with ``P(Y | do(X = x))`` for every micro state
+    ``x`` with ``P(x) > 0``; arrays have shape ``(|X|,)`` with NaN elsewhere.
+
+    Attributes
+    ----------
+    effect_tv : ndarray
+        TV distance between ``P(Y | x)`` and ``P(Y | do(x))``.
+    macro_effect_tv : ndarray
+        TV distance between ``P(Ȳ | x)`` and ``P(Ȳ | do(x))``.
+    supported : ndarray of bool
+    confounded : bool
+        Some ``effect_tv`` exceeds ``tolerance.equality``: (X, Y) confounded.
+    macro_confounded : bool
+        Some ``macro_effect_tv`` exceeds it: (X, Ȳ) confounded.
+    """
+
+    effect_tv: np.ndarray
+    macro_effect_tv: np.ndarray
+    supported: np.ndarray
+    confounded: bool
+    macro_confounded: bool
+
+
+@dataclass(frozen=True, eq=False)
+class Aggregation:
+    """A model's (cause, effect) pair with their coarsenings, and its exact quantities.
+
+    Every quantity is computed once, on first use, by tensor contraction
+    (:mod:`discagg.inference`), so this works in any DAG. Create one with
+    :meth:`of`, which takes the model's default query when cause or effect is
+    not given.
+
+    Attributes
+    ----------
+    model : CausalModel
+    cause, effect : str
+    tolerance : Tolerance
+
+    Examples
+    --------
+    >>> from discagg.io import loads_model
+    >>> m = loads_model('''{"format": "discagg/model-v1", "nodes": {
+    ...   "X": {"states": ["a", "b", "c"], "parents": [], "cpt": [0.2, 0.3, 0.5]},
+    ...   "Y": {"states": ["n", "m", "s"], "parents": ["X"],
+    ...         "cpt": [[1.0, 0.0, 0.0], [0.5, 0.25, 0.25], [0.0, 0.5, 0.5]]}},
+    ...   "macro": {"X": {"ab": ["a", "b"], "c": ["c"]}, "Y": {"no": ["n"], "yes": ["m", "s"]}},
+    ...   "query": {"cause": "X", "effect": "Y"}}''')
+    >>> agg = Aggregation.of(m)
+    >>> agg.p_macro
+    array([0.5, 0.5])
+    >>> agg.observational[0]            # P(Ȳ | X̄ = ab) = 0.4 (1, 0) + 0.6 (0.5, 0.5)
+    array([0.7, 0.3])
+    >>> agg.natural_realization().distribution("ab")
+    {'a': 0.4, 'b': 0.6}
+    >>> float(agg.gap(agg.natural_realization()).total_variation[0])  # Theorem 3.1
+    0.0
+    """
+
+    model: CausalModel
+    cause: str
+    effect: str
+    tolerance: Tolerance = field(default=DEFAULT_TOLERANCE, repr=False)
+
+    @classmethod
+    def of(
+        cls,
+        model: CausalModel,
+        cause: str | None = None,
+        effect: str | None = None,
+        *,
+        tolerance: Tolerance = DEFAULT_TOLERANCE,
+    ) -> "Aggregation":
+        """Resolve cause and effect (defaulting to ``model.query``) and check them.
+
+        Raises
+        ------
+        ModelError
+            If a node is unknown, cause and effect coincide, either has no
+            coarsening, or no cause/effect is given and the model has no query.
+        """
+        if cause is None or effect is None:
+            if model.query is None:
+                missing = "cause" if cause is None else "effect"
+                raise ModelError(None, "query", f"a {missing} node (give one, or add a 'query' to the model)",
+                                 "none")
+            cause = model.query.cause if cause is None else cause
+            effect = model.query.effect if effect is None else effect
+        for role, name in (("cause", cause), ("effect", effect)):
+            if name not in model.nodes:
+                raise ModelError(None, role, f"a node of the model {list(model.nodes)}", repr(name))
+        if cause == effect:
+            raise ModelError(None, None, "different cause and effect nodes", f"{cause!r} for both")
+        model.coarsening(cause)
+        model.coarsening(effect)
+        return cls(model, cause, effect, tolerance)
+
+    # -- structure ------------------------------------------------------------------------
+
+    @property
+    def cause_map(self) -> Coarsening:
+        """The coarsening ``π_X`` of the cause."""
+        return self.model.coarsening(self.cause)
+
+    @property
+    def effect_map(self) -> Coarsening:
+        """The coarsening ``π_Y`` of the effect."""
+        return self.model.coarsening(self.effect)
+
+    # -- micro quantities ----------------------------------------------------------------------
+
+    @cached_property
+    def joint(self) -> np.ndarray:
+        """Observational ``P(X = x, Y = y)``, shape ``(|X|, |Y|)``."""
+        return _readonly(marginal(self.model, [self.cause, self.effect]))
+
+    @cached_property
+    def p_cause(self) -> np.ndarray:
+        """Observational ``P(X = x)``, shape ``(|X|,)``."""
+        return _readonly(self.joint.sum(axis=1))
+
+    @cached_property
+    def kernel(self) -> np.ndarray:
+        """Micro interventional kernel ``P(Y = y | do(X = x))``, shape ``(|X|, |Y|)``."""
+        return _readonly(interventional(self.model, self.effect, self.cause))
+
+    @cached_property
+    def macro_kernel(self) -> np.ndarray:
+        """``P(Ȳ = ȳ | do(X = x))``, shape ``(|X|, |Ȳ|)``."""
+        return _readonly(self.effect_map.push_forward(self.kernel, axis=1))
+
+    # -- macro quantities -----------------------------------------------------------------------
+
+    @cached_property
+    def macro_joint(self) -> np.ndarray:
+        """Observational ``P(X̄ = x̄, Ȳ = ȳ)``, shape ``(|X̄|, |Ȳ|)``."""
+        by_effect = self.effect_map.push_forward(self.joint, axis=1)
+        return _readonly(self.cause_map.push_forward(by_effect, axis=0))
+
+    @cached_property
+    def p_macro(self) -> np.ndarray:
+        """``P(X̄ = x̄)``, shape ``(|X̄|,)``."""
+        return _readonly(self.cause_map.push_forward(self.p_cause))
+
+    @cached_property
+    def supported(self) -> np.ndarray:
+        """``P(x̄) > tolerance.support``, shape ``(|X̄|,)`` of bool."""
+        mask = self.p_macro > self.tolerance.support
+        mask.setflags(write=False)
+        return mask
+
+    @cached_property
+    def observational(self) -> np.ndarray:
+        """``P(Ȳ | X̄ = x̄)``, shape ``(|X̄|, |Ȳ|)``; rows of unsupported ``x̄`` are NaN."""
+        out = np.full(self.macro_joint.shape, np.nan)
+        s = self.supported
+        out[s] = self.macro_joint[s] / self.p_macro[s, None]
+        return _readonly(out)
+
+    def natural_realization(self) -> RealizationFamily:
+        """The natural realization ``P(X | x̄)`` (Definition 8), for supported ``x̄``.
+
+        Returns
+        -------
+        RealizationFamily
+            Defined exactly on the supported macro states.
+        """
+        pi = self.cause_map
+        s = self.supported
+        on_support = s[pi.assignment]
+        weights = np.zeros(pi.n_micro)
+        weights[on_support] = self.p_cause[on_support] / self.p_macro[pi.assignment[on_support]]
+        return RealizationFamily.from_weights(pi, weights, s, tolerance=self.tolerance,
+                                              path="natural realization")
+
+    def interventional(self, realization: RealizationFamily) -> np.ndarray:
+        """``P(Ȳ | do(x̄))`` under ``realization``, shape ``(|X̄|, |Ȳ|)``.
+
+        Rows of macro states the realization does not define are NaN.
+
+        Raises
+        ------
+        ModelError
+            If ``realization`` is for a different coarsening than the cause's.
+        """
+        self._check_family(realization)
+        pi = self.cause_map
+        mixed = np.asarray(pi.aggregation_matrix @ (realization.weights[:, None] * self.macro_kernel))
+        mixed[~realization.defined] = np.nan
+        return _readonly(mixed)
+
+    def gap(self, realization: RealizationFamily) -> MacroGap:
+        """The macro confounding gap of every ``x̄`` under ``realization``."""
+        do = self.interventional(realization)
+        obs = self.observational
+        defined = self.supported & realization.defined
+        tv = np.where(defined, total_variation(obs, do), np.nan)
+        with np.errstate(invalid="ignore"):
+            inhibiting = defined & (tv <= self.tolerance.equality)
+        for array in (tv, defined, inhibiting):
+            array.setflags(write=False)
+        return MacroGap(
+            total_variation=tv,
+            max_abs=_readonly(np.where(defined, max_abs_difference(obs, do), np.nan)),
+            kl=_readonly(np.where(defined, kl_divergence(obs, do), np.nan)),
+            inhibiting=inhibiting,
+            defined=defined,
+        )
+
+    def micro_confounding(self) -> MicroConfounding:
+        """Micro confounding of (X, Y) and (X, Ȳ) (Theorem 3.2, conclusion 1)."""
+        supported = self.p_cause > self.tolerance.support
+        conditional = np.full(self.joint.shape, np.nan)
+        conditional[supported] = self.joint[supported] / self.p_cause[supported, None]
+        tv = np.where(supported, total_variation(conditional, self.kernel), np.nan)
+        macro_conditional = self.effect_map.push_forward(conditional, axis=1)
+        macro_tv = np.where(supported, total_variation(macro_conditional, self.macro_kernel), np.nan)
+        eq = self.tolerance.equality
+        return MicroConfounding(
+            effect_tv=_readonly(tv),
+            macro_effect_tv=_readonly(macro_tv),
+            supported=supported,
+            confounded=bool(np.any(tv[supported] > eq)),
+            macro_confounded=bool(np.any(macro_tv[supported] > eq)),
+        )
+
+    def _check_family(self, realization: RealizationFamily) -> None:
+        if realization.coarsening != self.cause_map:
+            raise ModelError(None, "realization", f"a realization family for the coarsening of {self.cause!r}",
+                             f"one for {realization.coarsening.node!r} with macro states "
+                             f"{list(realization.coarsening.macro_states)}")

@@ -1,0 +1,48 @@
+"""Distances between discrete distributions, row-wise over the last axis."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["total_variation", "max_abs_difference", "kl_divergence"]
+
+
+def total_variation(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Total-variation distance ``½ Σ |p - q|`` over the last axis.
+
+    >>> float(total_variation(np.array([0.5, 0.5]), np.array([1.0, 0.0])))
+    0.5
+    """
+    return 0.5 * np.abs(np.asarray(p) - np.asarray(q)).sum(axis=-1)
+
+
+def max_abs_difference(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Largest absolute difference ``max |p - q|`` over the last axis.
+
+    >>> float(max_abs_difference(np.array([0.5, 0.5]), np.array([0.25, 0.75])))
+    0.25
+    """
+    return np.abs(np.asarray(p) - np.asarray(q)).max(axis=-1)
+
+
+def kl_divergence(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Kullback–Leibler divergence ``KL(p ‖ q) = Σ p log(p / q)`` (nats), last axis.
+
+    Terms with ``p = 0`` contribute zero; the divergence is ``inf`` where ``p``
+    puts mass on a state where ``q`` has none. NaN rows stay NaN.
+
+    >>> float(kl_divergence(np.array([0.5, 0.5]), np.array([0.5, 0.5])))
+    0.0
+    >>> float(kl_divergence(np.array([0.5, 0.5]), np.array([1.0, 0.0])))
+    inf
+    """
+    p = np.asarray(p, dtype=np.float64)
+    q = np.asarray(q, dtype=np.float64)
+    p, q = np.broadcast_arrays(p, q)
+    positive = p > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(positive, p * np.log(np.where(positive, p, 1.0) / q), 0.0)
+    terms = np.where(positive & (q <= 0), np.inf, terms)
+    result = terms.sum(axis=-1)
+    nan_rows = np.isnan(p).any(axis=-1) | np.isnan(q).any(axis=-1)
+    return np.where(nan_rows, np.nan, result)

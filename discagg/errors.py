@@ -1,0 +1,100 @@
+"""Exception and warning types raised by discagg.
+
+Every error caused by bad input is a :class:`ModelError`, which subclasses
+:class:`ValueError`. Its message is one line naming where the problem is (the
+file and the key path inside it), what was expected and what was found::
+
+    model.json: nodes.Y.cpt[3][1]: expected a probability in [0, 1], found -0.2
+
+"Infeasible" and "unsupported" are *statuses* in results, never exceptions. A
+numerical solver that fails is a :class:`SolverError`, never a silent "no".
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "DiscaggError",
+    "ModelError",
+    "RealizationError",
+    "SolverError",
+    "CoarseningWarning",
+    "describe",
+]
+
+
+class DiscaggError(Exception):
+    """Base class of every exception discagg raises on purpose."""
+
+
+class ModelError(DiscaggError, ValueError):
+    """A model, a coarsening, a query or a file describing one is invalid.
+
+    Parameters
+    ----------
+    source : str or None
+        Where the input came from (a file name, or ``None`` for Python objects).
+    path : str or None
+        Key path inside the input, e.g. ``"nodes.Y.cpt[3][1]"``.
+    expected : str
+        What a valid input has at that place.
+    found : str or None
+        What was found instead.
+
+    Examples
+    --------
+    >>> err = ModelError("m.json", "nodes.Y.cpt[0]", "entries summing to 1", "sum 0.9")
+    >>> str(err)
+    'm.json: nodes.Y.cpt[0]: expected entries summing to 1, found sum 0.9'
+    >>> isinstance(err, ValueError)
+    True
+    """
+
+    def __init__(
+        self,
+        source: str | None,
+        path: str | None,
+        expected: str,
+        found: str | None = None,
+    ) -> None:
+        self.source = source
+        self.path = path
+        self.expected = expected
+        self.found = found
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        where = [part for part in (self.source, self.path) if part]
+        message = f"expected {self.expected}"
+        if self.found is not None:
+            message += f", found {self.found}"
+        return ": ".join([*where, message])
+
+    def with_source(self, source: str) -> "ModelError":
+        """Return a copy of this error that names ``source`` as its origin."""
+        return type(self)(source, self.path, self.expected, self.found)
+
+
+class RealizationError(ModelError):
+    """A realization family is not a distribution over each fibre."""
+
+
+class SolverError(DiscaggError, RuntimeError):
+    """A numerical solver failed (as opposed to reporting infeasibility)."""
+
+
+class CoarseningWarning(UserWarning):
+    """A coarsening is legal but unusual, e.g. it merges no micro states."""
+
+
+def describe(value: object, limit: int = 60) -> str:
+    """Describe a JSON-like value for an error message: its type and a short repr.
+
+    >>> describe("abc")
+    "str 'abc'"
+    >>> describe([1, 2])
+    'list [1, 2]'
+    """
+    text = repr(value)
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return f"{type(value).__name__} {text}"
