@@ -1,0 +1,49 @@
+"""Shared fixtures: the repository's data directory and a valid base document."""
+
+from __future__ import annotations
+
+import copy
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+
+settings.register_profile("ci", max_examples=60, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", max_examples=30, deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+BASE_DOC: dict[str, Any] = {
+    "format": "discagg/model-v1",
+    "name": "base",
+    "description": "a valid triangle used as the starting point of bad-input tests",
+    "nodes": {
+        "Z": {"states": ["z0", "z1"], "parents": [], "cpt": [0.4, 0.6]},
+        "X": {"states": ["x0", "x1", "x2"], "parents": ["Z"],
+              "cpt": [[0.2, 0.3, 0.5], [0.6, 0.3, 0.1]]},
+        "Y": {"states": ["y0", "y1", "y2"], "parents": ["X", "Z"],
+              "cpt": [[[0.1, 0.2, 0.7], [0.3, 0.3, 0.4]],
+                      [[0.5, 0.25, 0.25], [0.6, 0.2, 0.2]],
+                      [[0.9, 0.05, 0.05], [0.2, 0.2, 0.6]]]},
+    },
+    "macro": {"X": {"low": ["x0", "x1"], "high": ["x2"]},
+              "Y": {"no": ["y0"], "yes": ["y1", "y2"]}},
+    "query": {"cause": "X", "effect": "Y"},
+}
+
+
+@pytest.fixture
+def base_doc() -> dict[str, Any]:
+    """A fresh deep copy of a valid model document."""
+    return copy.deepcopy(BASE_DOC)
+
+
+@pytest.fixture(autouse=True)
+def _run_in_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Doctests and tests refer to ``data/...`` relative to the repository root."""
+    monkeypatch.chdir(ROOT)

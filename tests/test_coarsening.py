@@ -1,0 +1,57 @@
+import numpy as np
+import pytest
+
+from discagg import Coarsening, CoarseningWarning, ModelError
+
+STATES = ["a", "b", "c", "d"]
+
+
+def test_fibres_follow_micro_order_and_partition():
+    pi = Coarsening.from_mapping("X", STATES, {"odd": ["d", "b"], "even": ["c", "a"]})
+    assert pi.macro_states == ("odd", "even")
+    assert pi.assignment.tolist() == [1, 0, 1, 0]
+    assert pi.fibre("odd").tolist() == [1, 3]
+    assert pi.fibre(1).tolist() == [0, 2]
+    assert sorted(np.concatenate([pi.fibre(k) for k in range(pi.n_macro)]).tolist()) == [0, 1, 2, 3]
+    assert pi.to_mapping() == {"odd": ["d", "b"], "even": ["c", "a"]}  # declared order kept
+
+
+def test_push_forward_sums_over_fibres_along_any_axis():
+    pi = Coarsening.from_mapping("X", STATES, {"ab": ["a", "b"], "cd": ["c", "d"]})
+    p = np.array([[0.1, 0.2, 0.3, 0.4], [0.4, 0.3, 0.2, 0.1]])
+    np.testing.assert_allclose(pi.push_forward(p), [[0.3, 0.7], [0.7, 0.3]], rtol=0, atol=1e-15)
+    np.testing.assert_allclose(pi.push_forward(p.T, axis=0), [[0.3, 0.7], [0.7, 0.3]], rtol=0, atol=1e-15)
+    with pytest.raises(ValueError, match="expected 4 micro states"):
+        pi.push_forward(np.ones(3))
+
+
+def test_arrays_are_read_only():
+    pi = Coarsening.from_mapping("X", STATES, {"ab": ["a", "b"], "cd": ["c", "d"]})
+    with pytest.raises(ValueError):
+        pi.assignment[0] = 1
+    with pytest.raises(ValueError):
+        pi.fibre(0)[0] = 3
+
+
+@pytest.mark.parametrize(
+    ("mapping", "path", "fragment"),
+    [
+        ({"ab": ["a", "b"], "cd": ["c"]}, "macro.X", "['d'] in none"),
+        ({"ab": ["a", "b"], "bcd": ["b", "c", "d"]}, "macro.X.bcd[0]", "also in macro state 'ab'"),
+        ({"ab": ["a", "b"], "e": ["c", "d", "e"]}, "macro.X.e[2]", "found 'e'"),
+        ({"abcd": ["a", "b", "c", "d"], "none": []}, "macro.X.none", "non-empty list"),
+        ({}, "macro.X", "non-empty object"),
+        ({"ab": "ab", "cd": ["c", "d"]}, "macro.X.ab", "a list of micro states"),
+    ],
+)
+def test_invalid_partitions_name_the_place(mapping, path, fragment):
+    with pytest.raises(ModelError) as info:
+        Coarsening.from_mapping("X", STATES, mapping)
+    assert info.value.path == path
+    assert fragment in str(info.value)
+
+
+def test_identity_coarsening_is_allowed_with_a_warning():
+    with pytest.warns(CoarseningWarning, match="merges no micro states"):
+        pi = Coarsening.from_mapping("X", ["a", "b"], {"A": ["a"], "B": ["b"]})
+    assert pi.merges_nothing
