@@ -33,6 +33,7 @@ import numpy as np
 from discagg.coarsening import Coarsening
 from discagg.errors import ModelError, describe
 from discagg.model import CausalModel, Node, Query
+from discagg.realization import RealizationFamily
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
 __all__ = [
@@ -45,9 +46,16 @@ __all__ = [
     "save_model",
     "read_json",
     "write_text_atomic",
+    "REALIZATION_FORMAT",
+    "load_values",
+    "load_targets",
+    "realization_to_dict",
+    "save_realization",
+    "load_realization",
 ]
 
 MODEL_FORMAT = "discagg/model-v1"
+REALIZATION_FORMAT = "discagg/realization-v1"
 
 _TOP_KEYS = ("format", "name", "description", "nodes", "macro", "query")
 _NODE_KEYS = ("states", "parents", "cpt")
@@ -299,3 +307,140 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
 def save_model(model: CausalModel, path: str | os.PathLike[str]) -> None:
     """Save ``model`` as a ``discagg/model-v1`` file (atomically)."""
     write_text_atomic(path, dumps_model(model))
+
+
+def _number(value: Any, path: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ModelError(None, path, "a number", describe(value))
+    if not np.isfinite(value):
+        raise ModelError(None, path, "a finite number", repr(value))
+    return float(value)
+
+
+def _with_source(error: ModelError, source: str) -> ModelError:
+    return error.with_source(source) if error.source is None else error
+
+
+def load_values(path: str | os.PathLike[str], names: tuple[str, ...], what: str) -> np.ndarray:
+    """Read ``{name: number}`` covering exactly ``names`` (a cost file, or ``f`` for bounds).
+
+    Parameters
+    ----------
+    path : path-like
+    names : tuple of str
+        The states that need a value, in order.
+    what : str
+        What the states are, for messages (e.g. ``"micro state of 'X'"``).
+
+    Returns
+    -------
+    (len(names),) ndarray
+
+    Raises
+    ------
+    ModelError
+        Naming the file and the key of the first bad, unknown or missing entry.
+    """
+    source = str(path)
+    data = read_json(path)
+    try:
+        data = _require_object(data, "", f"a JSON object mapping each {what} to a number")
+        index = {name: i for i, name in enumerate(names)}
+        values = np.full(len(names), np.nan)
+        for key, value in data.items():
+            if key not in index:
+                raise ModelError(None, key, f"a {what} {list(names)[:10]}", f"unknown key {key!r}")
+            values[index[key]] = _number(value, key)
+        missing = [n for n in names if np.isnan(values[index[n]])]
+        if missing:
+            raise ModelError(None, None, f"a value for every {what}", f"none for {missing[:10]}")
+        return values
+    except ModelError as exc:
+        raise _with_source(exc, source) from None
+
+
+def load_targets(
+    path: str | os.PathLike[str],
+    cause_macro: tuple[str, ...],
+    effect_macro: tuple[str, ...],
+    *,
+    tolerance: Tolerance = DEFAULT_TOLERANCE,
+) -> dict[str, np.ndarray]:
+    """Read target distributions ``{x̄: {ȳ: probability}}`` for ``discagg solve --target``.
+
+    Macro states of the effect left out of a target get probability zero; each
+    target must be non-negative and sum to one within ``tolerance.normalisation``.
+
+    Raises
+    ------
+    ModelError
+    """
+    source = str(path)
+    data = read_json(path)
+    try:
+        data = _require_object(data, "", "a JSON object mapping macro states of the cause to distributions")
+        targets: dict[str, np.ndarray] = {}
+        for state, dist in data.items():
+            if state not in cause_macro:
+                raise ModelError(None, state, f"a macro state of the cause {list(cause_macro)}", repr(state))
+            dist = _require_object(dist, state, "an object mapping macro states of the effect to probabilities")
+            target = np.zeros(len(effect_macro))
+            for key, value in dist.items():
+                if key not in effect_macro:
+                    raise ModelError(None, f"{state}.{key}", f"a macro state of the effect {list(effect_macro)}",
+                                     repr(key))
+                target[effect_macro.index(key)] = _number(value, f"{state}.{key}")
+                if target[effect_macro.index(key)] < 0:
+                    raise ModelError(None, f"{state}.{key}", "a non-negative probability", repr(value))
+            if abs(target.sum() - 1.0) > tolerance.normalisation:
+                raise ModelError(None, state, f"probabilities summing to 1 (within {tolerance.normalisation:g})",
+                                 f"sum {float(target.sum())!r}")
+            targets[state] = target
+        return targets
+    except ModelError as exc:
+        raise _with_source(exc, source) from None
+
+
+def realization_to_dict(family: RealizationFamily) -> dict[str, Any]:
+    """The ``discagg/realization-v1`` document of a realization family.
+
+    ``{"format": "discagg/realization-v1", "cause": "X", "realization": {x̄: {x: p, ...}}}``,
+    listing the macro states the family defines and, for each, the micro states
+    with positive probability.
+    """
+    mapping = {
+        macro: {micro: p for micro, p in dist.items() if p > 0} for macro, dist in family.to_mapping().items()
+    }
+    return {"format": REALIZATION_FORMAT, "cause": family.coarsening.node, "realization": mapping}
+
+
+def save_realization(family: RealizationFamily, path: str | os.PathLike[str]) -> None:
+    """Save a realization family as ``discagg/realization-v1`` JSON (atomically)."""
+    write_text_atomic(path, json.dumps(realization_to_dict(family), indent=1, allow_nan=False) + "\n")
+
+
+def load_realization(
+    path: str | os.PathLike[str], model: CausalModel, *, tolerance: Tolerance = DEFAULT_TOLERANCE
+) -> RealizationFamily:
+    """Load a ``discagg/realization-v1`` file for a node of ``model`` and validate it.
+
+    Raises
+    ------
+    ModelError
+        Bad format, unknown cause, or a realization that is not a distribution
+        over its fibre (a :class:`~discagg.errors.RealizationError`).
+    """
+    source = str(path)
+    data = read_json(path)
+    try:
+        data = _require_object(data, "", "a JSON object with keys 'format', 'cause' and 'realization'")
+        _check_keys(data, ("format", "cause", "realization"), ("format", "cause", "realization"), "")
+        if data["format"] != REALIZATION_FORMAT:
+            raise ModelError(None, "format", repr(REALIZATION_FORMAT), describe(data["format"]))
+        cause = _name(data["cause"], "cause", "a node name")
+        coarsening = model.coarsening(cause)
+        mapping = _require_object(data["realization"], "realization", "an object mapping macro states to "
+                                  "distributions over their fibres")
+        return RealizationFamily.from_mapping(coarsening, mapping, tolerance=tolerance)
+    except ModelError as exc:
+        raise _with_source(exc, source) from None

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from discagg.report import Inspection
 
-__all__ = ["format_distribution", "format_table", "render_inspection"]
+if TYPE_CHECKING:
+    from discagg.ranges import EffectBounds
+    from discagg.solution import Solution
+
+__all__ = ["format_distribution", "format_table", "render_inspection", "render_solution", "render_bounds"]
 
 
 def format_distribution(dist: Mapping[str, float] | None, *, limit: int = 6, digits: int = 3) -> str:
@@ -79,4 +84,69 @@ def render_inspection(report: Inspection) -> str:
                if report.macro_confounded else
                "macro unconfounded: the realization is confounding-inhibiting for every supported xbar")
     lines.append(verdict)
+    return "\n".join(lines)
+
+
+def _vector(names: Sequence[str], values: object) -> str:
+    if values is None:
+        return "-"
+    return " ".join(f"{n}={v:+.3f}" for n, v in zip(names, values))  # type: ignore[call-overload]
+
+
+def render_solution(solution: "Solution") -> str:
+    """The table printed by ``discagg solve`` (and ``--induce``)."""
+    micro = solution.cause_map.micro_states
+    ys = solution.effect_map.macro_states
+    target_label = "P(Ybar | xbar)" if solution.target_key == "observational" else "target"
+    lines = [f"model {solution.model}: cause {solution.cause}, effect {solution.effect}; "
+             f"objective {solution.objective}", ""]
+    rows = []
+    for s in solution.states:
+        named = None if s.target is None else dict(zip(ys, s.target))
+        done = None if s.interventional is None else dict(zip(ys, s.interventional))
+        realization = {micro[i]: float(w) for i, w in zip(s.support, s.weights)} if s.has_realization else None
+        certificate = "-"
+        if s.certificate is not None:
+            certificate = f"{_vector(ys, s.certificate)} (margin {s.margin:.4f})"
+        rows.append([s.state, _number(s.probability), s.status, _number(s.gap), format_distribution(named),
+                     format_distribution(done), format_distribution(realization, limit=4), certificate])
+    lines.append(format_table(["xbar", "P(xbar)", "status", "gap(TV)", target_label, "P(Ybar | do(xbar))",
+                               "realization", "certificate"], rows))
+    statuses = [s.status for s in solution.states]
+    notes = {
+        "inhibiting": "inhibiting: the realization makes P(Ybar | do(xbar)) equal P(Ybar | xbar) "
+                      "(no macro confounding for xbar)",
+        "infeasible": "infeasible: no realization inhibits; the realization shown has the smallest gap (the "
+                      "irreducible macro confounding) and the certificate c scores every micro intervention "
+                      "below the observation: c.P(Ybar | do(x)) < c.P(Ybar | xbar) for every x in the fibre",
+        "inducing": "inducing: the point mass shown gives the largest gap any realization can",
+        "reachable": "reachable: the realization produces the target (gap within tolerance)",
+        "unreachable": "unreachable: the certificate c scores every micro intervention below the target; the "
+                       "realization shown comes closest",
+        "unsupported": "unsupported: P(xbar) = 0, so P(Ybar | xbar) is undefined",
+    }
+    lines.append("")
+    lines.extend(text for key, text in notes.items() if key in statuses)
+    return "\n".join(lines)
+
+
+def render_bounds(bounds: "EffectBounds") -> str:
+    """The table printed by ``discagg bounds``."""
+    micro = bounds.micro_states
+    lines = [f"model {bounds.model}: cause {bounds.cause}, effect {bounds.effect}; range of P(Ybar | do(xbar)) "
+             "over all micro-realizations", ""]
+    rows = []
+    for s in bounds.states:
+        for j, y in enumerate(bounds.effect_macro):
+            rows.append([s.state if j == 0 else "", f"P({y})", f"{s.lower[j]:.4f}", f"{s.upper[j]:.4f}",
+                         f"{s.upper[j] - s.lower[j]:.4f}",
+                         "-" if s.observational is None else f"{s.observational[j]:.4f}",
+                         f"{micro[s.lower_at[j]]} / {micro[s.upper_at[j]]}"])
+        if s.expectation is not None and s.expectation_at is not None:
+            rows.append(["", "E[f]", f"{s.expectation[0]:.4f}", f"{s.expectation[1]:.4f}",
+                         f"{s.expectation[1] - s.expectation[0]:.4f}",
+                         "-" if s.observational_expectation is None else f"{s.observational_expectation:.4f}",
+                         f"{micro[s.expectation_at[0]]} / {micro[s.expectation_at[1]]}"])
+    lines.append(format_table(["xbar", "quantity", "lower", "upper", "width", "observational",
+                               "attained at (lower / upper)"], rows))
     return "\n".join(lines)
