@@ -19,10 +19,14 @@ from discagg.aggregation import Aggregation, MacroGap, MicroConfounding
 from discagg.coarsening import Coarsening
 from discagg.errors import CoarseningWarning, DiscaggError, ModelError, RealizationError, SolverError
 from discagg.inference import interventional, marginal
-from discagg.io import dumps_model, load_model, loads_model, model_from_dict, model_to_dict, save_model
+from discagg.io import (dumps_model, load_model, load_realization, loads_model, model_from_dict, model_to_dict,
+                        save_model, save_realization)
 from discagg.model import CausalModel, Node, Query
+from discagg.ranges import EffectBounds, StateBounds, effect_bounds, most_inducing, reach
 from discagg.realization import RealizationFamily
 from discagg.report import Inspection, MacroStateReport, inspect_model
+from discagg.solution import Solution, StateSolution
+from discagg.solver import OBJECTIVES, solve
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
 __all__ = [
@@ -32,24 +36,35 @@ __all__ = [
     "CoarseningWarning",
     "DEFAULT_TOLERANCE",
     "DiscaggError",
+    "EffectBounds",
     "Inspection",
     "MacroGap",
     "MacroStateReport",
     "MicroConfounding",
     "ModelError",
+    "OBJECTIVES",
     "Node",
     "Query",
     "RealizationError",
     "RealizationFamily",
+    "Solution",
     "SolverError",
+    "StateBounds",
+    "StateSolution",
     "Tolerance",
     "dumps_model",
+    "effect_bounds",
     "inspect_model",
     "interventional",
     "load_model",
+    "load_realization",
     "loads_model",
     "marginal",
     "model_from_dict",
     "model_to_dict",
+    "most_inducing",
+    "reach",
     "save_model",
+    "save_realization",
+    "solve",
 ]

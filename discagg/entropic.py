@@ -26,7 +26,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import logsumexp
 
 __all__ = ["TiltResult", "tilt"]
 
@@ -59,9 +58,15 @@ class TiltResult:
 
 
 def _tilted(log_r: np.ndarray, K: np.ndarray, lam: np.ndarray) -> tuple[float, np.ndarray]:
-    a = log_r + K @ lam
-    log_z = float(logsumexp(a))
-    return log_z, np.exp(a - log_z)
+    """``log Σ r exp(Kλ)`` and the tilted distribution, in three passes over the fibre."""
+    a = K @ lam
+    a += log_r
+    top = a.max()
+    a -= top
+    np.exp(a, out=a)
+    total = a.sum()
+    a /= total
+    return float(top + np.log(total)), a
 
 
 def tilt(K: np.ndarray, o: np.ndarray, reference: np.ndarray) -> TiltResult:
@@ -99,8 +104,7 @@ def tilt(K: np.ndarray, o: np.ndarray, reference: np.ndarray) -> TiltResult:
         grad = mean - o
         if np.abs(grad).sum() <= _RESIDUAL:
             return TiltResult(q, lam, float(np.abs(grad).sum()), True, iterations - 1)
-        centred = K - mean
-        hessian = (centred * q[:, None]).T @ centred
+        hessian = (K.T * q) @ K - np.outer(mean, mean)  # Cov_q(K), one temporary
         values, vectors = np.linalg.eigh(hessian)
         keep = values > 1e-14 * max(values[-1], 1e-300)
         step = -(vectors[:, keep] @ ((vectors[:, keep].T @ grad) / values[keep]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -126,7 +127,9 @@ def render_solution(solution: "Solution") -> str:
         "unsupported": "unsupported: P(xbar) = 0, so P(Ybar | xbar) is undefined",
     }
     lines.append("")
-    lines.extend(text for key, text in notes.items() if key in statuses)
+    for key, text in notes.items():
+        if key in statuses:
+            lines.extend(textwrap.wrap(text, width=100, subsequent_indent="  "))
     return "\n".join(lines)
 
 

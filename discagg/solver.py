@@ -162,6 +162,17 @@ def _solve_state(
     cost: np.ndarray | None,
     tolerance: Tolerance,
 ) -> StateSolution:
+    if objective in ("min-kl", "max-entropy") and method == "fast":
+        # A converged tilt is itself a feasible realization (gap ≤ 1e-13): the
+        # gap LP is needed only when Newton fails (o outside the hull, or on its
+        # boundary, or the natural support too small).
+        quick = _interior_tilt(K, o, objective, natural)
+        if quick is not None:
+            support, weights, value = quick
+            interventional = weights @ K[support]
+            gap = 0.5 * float(np.abs(interventional - o).sum())
+            return StateSolution(name, "inhibiting", probability, fibre[support], weights, o, interventional,
+                                 gap, objective_value=value)
     lp = min_gap(K, o)
     if lp.gap > tolerance.equality:
         if lp.bound <= 0:
@@ -190,12 +201,39 @@ def _solve_state(
                          objective_value=value)
 
 
+def _reference(K: np.ndarray, objective: str, natural: np.ndarray | None) -> np.ndarray:
+    m = K.shape[0]
+    return np.full(m, 1.0 / m) if objective == "max-entropy" else np.asarray(natural)
+
+
+def _value(objective: str, weights: np.ndarray, reference: np.ndarray) -> float:
+    if objective == "max-entropy":
+        return _entropy(weights)
+    # KL ≥ 0; clamp the round-off of a sum that is exactly zero at q = r.
+    return max(float((weights * np.log(weights / reference)).sum()), 0.0)
+
+
+def _interior_tilt(
+    K: np.ndarray, o: np.ndarray, objective: str, natural: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, float] | None:
+    """The tilt on the reference's support when Newton converges cleanly, else None."""
+    reference = _reference(K, objective, natural)
+    candidates = np.flatnonzero(reference > 0)
+    result = tilt(K[candidates], o, reference[candidates])
+    if (not result.converged or result.iterations > _BOUNDARY_ITERATIONS
+            or np.abs(result.multipliers).max() > _BOUNDARY_MULTIPLIER):
+        return None
+    keep = result.weights > 0
+    support, weights = candidates[keep], result.weights[keep]
+    return support, weights, _value(objective, weights, reference[support])
+
+
 def _entropic(
     name: str, K: np.ndarray, o: np.ndarray, objective: str, natural: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """Fast path for ``min-kl`` and ``max-entropy``: Newton on the tilt dual."""
     m = K.shape[0]
-    reference = np.ones(m) / m if objective == "max-entropy" else np.asarray(natural)
+    reference = _reference(K, objective, natural)
     candidates = np.flatnonzero(reference > 0)
     if len(candidates) < m and min_gap(K[candidates], o).gap > 1e-12:
         # Every inhibiting realization leaves the natural support: KL is infinite.
@@ -213,12 +251,7 @@ def _entropic(
                               f"(residual {result.residual:.3g})")
     keep = result.weights > 0
     support, weights = candidates[keep], result.weights[keep]
-    if objective == "max-entropy":
-        value = _entropy(weights)
-    else:
-        # KL ≥ 0; clamp the round-off of a sum that is exactly zero at q = r.
-        value = max(float((weights * np.log(weights / reference[support])).sum()), 0.0)
-    return support, weights, value
+    return support, weights, _value(objective, weights, reference[support])
 
 
 def _entropy(weights: np.ndarray) -> float:
