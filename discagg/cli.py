@@ -11,7 +11,8 @@ import argparse
 import json
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TextIO
 
 from discagg import __version__
@@ -43,10 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "the natural realization P(X | xbar), the interventional P(Ybar | do(xbar)) under it, "
                     "the total-variation gap, and whether the micro model is confounded.",
     )
-    inspect.add_argument("model", metavar="MODEL", help="a discagg/model-v1 JSON file")
-    inspect.add_argument("--cause", metavar="X", help="cause node (default: the model's query)")
-    inspect.add_argument("--effect", metavar="Y", help="effect node (default: the model's query)")
-    inspect.add_argument("--json", action="store_true", help="print one JSON document instead of a table")
+    _common(inspect)
     inspect.set_defaults(run=_run_inspect)
 
     solve = commands.add_parser(
@@ -93,12 +91,19 @@ def _common(command: argparse.ArgumentParser) -> None:
     command.add_argument("--json", action="store_true", help="print one JSON document instead of a table")
 
 
+@contextmanager
+def _naming(source: str) -> Iterator[None]:
+    """Let errors about the model's content (e.g. a bad --cause) name the model file."""
+    try:
+        yield
+    except ModelError as exc:
+        raise exc.with_source(source) if exc.source is None else exc
+
+
 def _aggregation(args: argparse.Namespace) -> Aggregation:
     model = load_model(args.model)
-    try:
+    with _naming(args.model):
         return Aggregation.of(model, args.cause, args.effect)
-    except ModelError as exc:
-        raise exc.with_source(args.model) if exc.source is None else exc
 
 
 def _run_solve(args: argparse.Namespace) -> str:
@@ -141,10 +146,8 @@ def _run_bounds(args: argparse.Namespace) -> str:
 
 def _run_inspect(args: argparse.Namespace) -> str:
     model = load_model(args.model)
-    try:
+    with _naming(args.model):
         report = inspect_model(model, args.cause, args.effect)
-    except ModelError as exc:
-        raise exc.with_source(args.model) if exc.source is None else exc
     if args.json:
         return _dump(report.to_dict())
     return render_inspection(report)

@@ -23,7 +23,7 @@ import numpy as np
 from discagg.aggregation import Aggregation
 from discagg.errors import ModelError, SolverError
 from discagg.lp import min_gap, polish, vertex
-from discagg.solution import Solution, StateSolution
+from discagg.solution import Solution, StateSolution, per_supported_state
 from discagg.solver import verify_solution
 
 __all__ = ["most_inducing", "reach", "effect_bounds", "StateBounds", "EffectBounds"]
@@ -43,21 +43,17 @@ def most_inducing(agg: Aggregation) -> Solution:
     >>> [(s.state, s.status, round(s.gap, 3)) for s in sol.states]
     [('0', 'inhibiting', 0.0), ('1', 'inducing', 0.526), ('2', 'inducing', 0.882), ('3', 'inducing', 0.806), ('4', 'inhibiting', 0.0)]
     """
-    pi = agg.cause_map
-    states = []
-    for k, name in enumerate(pi.macro_states):
-        probability = float(agg.p_macro[k])
-        if not agg.supported[k]:
-            states.append(StateSolution(name, "unsupported", probability))
-            continue
-        fibre = pi.fibre(k)
+    def largest_gap(k: int, name: str, probability: float, fibre: np.ndarray) -> StateSolution:
         K, o = agg.macro_kernel[fibre], agg.observational[k]
         gaps = 0.5 * np.abs(K - o).sum(axis=1)
         j = int(np.argmax(gaps))
         status = "inducing" if gaps[j] > agg.tolerance.equality else "inhibiting"
-        states.append(StateSolution(name, status, probability, fibre[[j]], np.ones(1), o, K[j].copy(),
-                                    float(gaps[j]), objective_value=float(gaps[j])))
-    solution = Solution(agg.model.name, agg.cause, agg.effect, "max-gap", tuple(states), pi, agg.effect_map)
+        return StateSolution(name, status, probability, fibre[[j]], np.ones(1), o, K[j].copy(), float(gaps[j]),
+                             objective_value=float(gaps[j]))
+
+    pi = agg.cause_map
+    states = per_supported_state(agg, largest_gap)
+    solution = Solution(agg.model.name, agg.cause, agg.effect, "max-gap", states, pi, agg.effect_map)
     verify_solution(agg, solution)
     return solution
 

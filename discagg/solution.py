@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -11,7 +12,10 @@ from discagg.coarsening import Coarsening
 from discagg.realization import RealizationFamily
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
-__all__ = ["StateSolution", "Solution"]
+if TYPE_CHECKING:
+    from discagg.aggregation import Aggregation
+
+__all__ = ["StateSolution", "Solution", "per_supported_state"]
 
 
 def _named(names: tuple[str, ...], values: np.ndarray | None) -> dict[str, float] | None:
@@ -130,3 +134,20 @@ class Solution:
             entries.append(entry)
         return {"model": self.model, "cause": self.cause, "effect": self.effect, "objective": self.objective,
                 "macro_states": entries}
+
+
+def per_supported_state(
+    agg: "Aggregation", solve_one: Callable[[int, str, float, np.ndarray], StateSolution]
+) -> tuple[StateSolution, ...]:
+    """Apply ``solve_one(k, name, P(x̄), fibre)`` to each supported macro state of the cause.
+
+    Unsupported macro states (``P(x̄) = 0``) get an ``"unsupported"`` entry.
+    """
+    states = []
+    for k, name in enumerate(agg.cause_map.macro_states):
+        probability = float(agg.p_macro[k])
+        if agg.supported[k]:
+            states.append(solve_one(k, name, probability, agg.cause_map.fibre(k)))
+        else:
+            states.append(StateSolution(name, "unsupported", probability))
+    return tuple(states)

@@ -38,7 +38,7 @@ from discagg.entropic import tilt
 from discagg.errors import ModelError, SolverError
 from discagg.lp import maximal_support, min_gap, polish, vertex
 from discagg.model import CausalModel
-from discagg.solution import Solution, StateSolution
+from discagg.solution import Solution, StateSolution, per_supported_state
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
 __all__ = ["OBJECTIVES", "METHODS", "solve", "solve_aggregation", "verify_solution"]
@@ -133,19 +133,12 @@ def solve_aggregation(
     pi = agg.cause_map
     kernel = agg.macro_kernel
     natural = agg.natural_realization().weights if objective in ("closest", "min-kl") else None
-    states = []
-    for k, name in enumerate(pi.macro_states):
-        probability = float(agg.p_macro[k])
-        if not agg.supported[k]:
-            states.append(StateSolution(name, "unsupported", probability))
-            continue
-        fibre = pi.fibre(k)
-        states.append(_solve_state(
-            name, probability, fibre, kernel[fibre], agg.observational[k], objective, method,
-            None if natural is None else natural[fibre],
-            None if cost_vector is None else cost_vector[fibre], agg.tolerance,
-        ))
-    solution = Solution(agg.model.name, agg.cause, agg.effect, objective, tuple(states), pi, agg.effect_map)
+    states = per_supported_state(agg, lambda k, name, probability, fibre: _solve_state(
+        name, probability, fibre, kernel[fibre], agg.observational[k], objective, method,
+        None if natural is None else natural[fibre],
+        None if cost_vector is None else cost_vector[fibre], agg.tolerance,
+    ))
+    solution = Solution(agg.model.name, agg.cause, agg.effect, objective, states, pi, agg.effect_map)
     verify_solution(agg, solution)
     return solution
 
