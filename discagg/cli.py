@@ -97,7 +97,7 @@ def _naming(source: str) -> Iterator[None]:
     try:
         yield
     except ModelError as exc:
-        raise exc.with_source(source) if exc.source is None else exc
+        raise (exc.with_source(source) if exc.source is None else exc) from None
 
 
 def _aggregation(args: argparse.Namespace) -> Aggregation:

@@ -87,7 +87,7 @@ def _contract(factors: list[_Factor], keep: tuple[str, ...], cards: dict[str, in
         if not candidates:
             break
 
-        def cost(v: str) -> tuple[float, str]:
+        def cost(v: str, factors: list[_Factor] = factors) -> tuple[float, str]:
             scope = {u for _, vs in factors if v in vs for u in vs} - {v}
             return float(np.prod([cards[u] for u in scope], dtype=np.float64)), v
 

@@ -215,7 +215,7 @@ class CausalModel:
 
     @cached_property
     def graph(self) -> nx.DiGraph:
-        """The DAG as a :class:`networkx.DiGraph` (a fresh copy is not made: do not mutate)."""
+        """The DAG as a frozen :class:`networkx.DiGraph` (read-only)."""
         graph = nx.DiGraph()
         graph.add_nodes_from(self.nodes)
         for node in self.nodes.values():

@@ -38,7 +38,7 @@ def test_every_realization_lies_within_the_bounds(model):
         for k, s in enumerate(bounds.states):
             assert (do[k] >= s.lower - 1e-12).all() and (do[k] <= s.upper + 1e-12).all()
             assert s.expectation[0] - 1e-12 <= do[k] @ f <= s.expectation[1] + 1e-12
-    for k, s in enumerate(bounds.states):  # the bounds are attained by the named point masses
+    for s in bounds.states:  # the bounds are attained by the named point masses
         np.testing.assert_array_equal(agg.macro_kernel[s.lower_at, np.arange(len(f))], s.lower)
         np.testing.assert_array_equal(agg.macro_kernel[s.upper_at, np.arange(len(f))], s.upper)
 

@@ -127,8 +127,8 @@ def test_duplicate_micro_columns():
     y = model.nodes["Y"]
     cpt = y.cpt.copy()
     fibre = model.coarsening("X").fibre(0)
-    if len(fibre) > 1:
-        cpt[fibre[1]] = cpt[fibre[0]]
+    assert len(fibre) > 1, "the test needs a fibre with two micro states to duplicate"
+    cpt[fibre[1]] = cpt[fibre[0]]
     dup = CausalModel([model.nodes["Z"], model.nodes["X"], Node("Y", y.states, y.parents, cpt)],
                       macro=dict(model.macro), query=model.query)
     for objective in ("sparse", "min-kl", "max-entropy", "closest"):
