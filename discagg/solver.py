@@ -19,6 +19,12 @@ one chosen by the objective:
 ``min-cost``
     least expected cost, for a cost per micro state.
 
+``objective_value`` is, in that order: the number of micro states used, the TV
+distance to the natural realization, the KL divergence, the entropy (nats) and
+the expected cost. If every inhibiting realization puts mass where ``P(X | x̄)``
+has none, the least KL divergence is infinite: ``min-kl`` then returns the
+maximum-entropy inhibiting realization with ``objective_value = inf``.
+
 When none exists the state is ``infeasible``: the result holds the realization
 with the smallest gap (the irreducible macro confounding of ``x̄``) and a
 certificate ``c`` with ``c · P(Ȳ | do(X = x)) < c · P(Ȳ | x̄)`` for every ``x`` in
@@ -184,7 +190,7 @@ def _solve_state(
             support = np.flatnonzero(q > 0)
             weights = polish(K, o, support, q[support])
         else:
-            support, weights, value = _entropic(name, K, reached, objective, natural)
+            support, weights, value = _entropic(name, K, reached, objective, natural, tolerance)
         if objective == "max-entropy" and method == "cvxpy":
             value = _entropy(weights)
     weights = weights / weights.sum()
@@ -209,7 +215,11 @@ def _value(objective: str, weights: np.ndarray, reference: np.ndarray) -> float:
 def _interior_tilt(
     K: np.ndarray, o: np.ndarray, objective: str, natural: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray, float] | None:
-    """The tilt on the reference's support when Newton converges cleanly, else None."""
+    """The tilt on the reference's support when Newton converges cleanly, else None.
+
+    "Cleanly" excludes runs that look like a target on the hull's boundary
+    (many iterations, or multipliers large enough to push weights below e^-25).
+    """
     reference = _reference(K, objective, natural)
     candidates = np.flatnonzero(reference > 0)
     result = tilt(K[candidates], o, reference[candidates])
@@ -222,26 +232,27 @@ def _interior_tilt(
 
 
 def _entropic(
-    name: str, K: np.ndarray, o: np.ndarray, objective: str, natural: np.ndarray | None
+    name: str, K: np.ndarray, o: np.ndarray, objective: str, natural: np.ndarray | None, tolerance: Tolerance
 ) -> tuple[np.ndarray, np.ndarray, float]:
-    """Fast path for ``min-kl`` and ``max-entropy``: Newton on the tilt dual."""
-    m = K.shape[0]
+    """``min-kl`` or ``max-entropy`` for a target ``o`` known to be in the hull.
+
+    Newton on the tilt dual; when it does not converge cleanly, the smallest
+    face containing ``o`` is found by one LP and Newton runs on that face.
+    """
     reference = _reference(K, objective, natural)
     candidates = np.flatnonzero(reference > 0)
-    if len(candidates) < m and min_gap(K[candidates], o).gap > 1e-12:
+    if len(candidates) < K.shape[0] and min_gap(K[candidates], o).gap > tolerance.equality:
         # Every inhibiting realization leaves the natural support: KL is infinite.
-        support, weights, _ = _entropic(name, K, o, "max-entropy", None)
+        support, weights, _ = _entropic(name, K, o, "max-entropy", None, tolerance)
         return support, weights, float("inf")
+    quick = _interior_tilt(K, o, objective, natural)
+    if quick is not None:
+        return quick
+    candidates = candidates[maximal_support(K[candidates], o)]
     result = tilt(K[candidates], o, reference[candidates])
-    if (not result.converged or result.iterations > _BOUNDARY_ITERATIONS
-            or np.abs(result.multipliers).max() > _BOUNDARY_MULTIPLIER):
-        face = maximal_support(K[candidates], o)
-        if not face.all():
-            candidates = candidates[face]
-            result = tilt(K[candidates], o, reference[candidates])
-        if not result.converged:
-            raise SolverError(f"macro state {name!r}: Newton's method for {objective} did not converge "
-                              f"(residual {result.residual:.3g})")
+    if not result.converged:
+        raise SolverError(f"macro state {name!r}: Newton's method for {objective} did not converge "
+                          f"(residual {result.residual:.3g})")
     keep = result.weights > 0
     support, weights = candidates[keep], result.weights[keep]
     return support, weights, _value(objective, weights, reference[support])

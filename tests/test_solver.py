@@ -190,3 +190,22 @@ def test_verification_rejects_a_wrong_certificate():
     bad = replace(sol, states=(replace(sol.states[0], certificate=-sol.states[0].certificate),) + sol.states[1:])
     with pytest.raises(SolverError, match="does not separate"):
         verify_solution(agg, bad)
+
+
+def test_min_kl_is_infinite_when_only_unobserved_micro_states_inhibit():
+    """X = a when z0, b when z1, c never: P(yes | x̄) = 0.8 needs c (do-rates a 0.4, b 0.5, c 0.9)."""
+    z = Node("Z", ["z0", "z1"], [], [0.5, 0.5])
+    x = Node("X", ["a", "b", "c"], ["Z"], [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    rates = {("a", 0): 0.7, ("a", 1): 0.1, ("b", 0): 0.1, ("b", 1): 0.9, ("c", 0): 0.9, ("c", 1): 0.9}
+    cpt = [[[1 - rates[s, j], rates[s, j] / 2, rates[s, j] / 2] for j in range(2)] for s in "abc"]
+    y = Node("Y", ["no", "yes1", "yes2"], ["X", "Z"], cpt)
+    macro = {"X": Coarsening.from_mapping("X", x.states, {"all": ["a", "b", "c"]}),
+             "Y": Coarsening.from_mapping("Y", y.states, {"no": ["no"], "yes": ["yes1", "yes2"]})}
+    model = CausalModel([z, x, y], macro=macro, query=Query("X", "Y"))
+    state = solve(model, objective="min-kl").states[0]
+    assert state.status == "inhibiting" and state.gap <= 1e-12
+    assert state.objective_value == float("inf")
+    assert 2 in state.support.tolist()  # uses c, outside the natural support
+    entropy = solve(model, objective="max-entropy").states[0]
+    np.testing.assert_allclose(state.weights, entropy.weights, atol=1e-15)
+    assert solve(model, objective="min-kl").to_dict()["macro_states"][0]["objective_value"] is None
