@@ -205,9 +205,11 @@ class CausalModel:
                 raise ModelError(None, _index_path(where, idx), "a probability in [0, 1]",
                                  repr(float(node.cpt[idx])))
             sums = node.cpt.sum(axis=-1)
-            bad = np.argwhere(np.abs(sums - 1.0) > tol)
+            # np.argwhere sees nothing in a 0-d array (a root node's single row),
+            # so compare on an explicitly shaped view and map the index back.
+            bad = np.argwhere(np.reshape(np.abs(sums - 1.0) > tol, sums.shape or (1,)))
             if bad.size:
-                idx = tuple(bad[0])
+                idx = tuple(bad[0])[: sums.ndim]
                 raise ModelError(None, _index_path(where, idx), f"entries summing to 1 (within {tol:g})",
                                  f"sum {float(sums[idx])!r}")
 

@@ -58,6 +58,8 @@ CASES: list[tuple[str, Callable[[Doc], str], str | None, str]] = [
      "found bool True"),
     ("negative", _edit(lambda d: _set(d, ["nodes", "X", "cpt", 0], [-0.2, 0.7, 0.5])), "nodes.X.cpt[0][0]",
      "expected a probability in [0, 1], found -0.2"),
+    ("root-sum", _edit(lambda d: _set(d, ["nodes", "Z", "cpt"], [0.5, 0.6])), "nodes.Z.cpt",
+     "expected entries summing to 1 (within 1e-06), found sum 1.1"),
     ("row-sum", _edit(lambda d: _set(d, ["nodes", "Y", "cpt", 2, 0], [0.9, 0.05, 0.04])), "nodes.Y.cpt[2][0]",
      "expected entries summing to 1 (within 1e-06)"),
     ("macro-overlap", _edit(lambda d: _set(d, ["macro", "X"], {"low": ["x0", "x1"], "high": ["x1", "x2"]})),
