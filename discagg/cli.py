@@ -1,8 +1,8 @@
 """The ``discagg`` command line.
 
 Data goes to stdout, diagnostics to stderr. Exit codes: 0 success, 2 bad input
-(a one-line message, no traceback, nothing on stdout), 1 solver or internal
-failure.
+(a one-line message, no traceback, nothing on stdout, nothing written), 1 solver
+failure, or a ``verify`` whose required conclusions do not all hold.
 """
 
 from __future__ import annotations
@@ -13,14 +13,18 @@ import sys
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TextIO
 
 from discagg import __version__
 from discagg.errors import ModelError, SolverError
 from discagg.aggregation import Aggregation
-from discagg.io import load_model, load_targets, load_values, save_realization
+from discagg.checks import CHECKS, verify
+from discagg.io import (load_model, load_realization, load_targets, load_values, read_json, save_model,
+                        save_realization)
+from discagg.paradox import CounterexampleNotFound, generate_counterexample
 from discagg.ranges import effect_bounds, most_inducing, reach
-from discagg.render import render_bounds, render_inspection, render_solution
+from discagg.render import format_table, render_bounds, render_inspection, render_solution
 from discagg.report import inspect_model
 from discagg.solver import METHODS, OBJECTIVES, solve_aggregation
 
@@ -81,6 +85,38 @@ def build_parser() -> argparse.ArgumentParser:
     _common(bounds)
     bounds.add_argument("--f", metavar="FILE", help="JSON {ybar: value} for every macro state of the effect")
     bounds.set_defaults(run=_run_bounds)
+
+    verify_cmd = commands.add_parser(
+        "verify",
+        help="check the hypotheses and conclusions of the paper's results on a model",
+        description="Print each hypothesis and conclusion of the named results with its numeric residual. "
+                    "Exit 0 when every conclusion that should hold does hold, 1 otherwise. Checks: "
+                    "theorem-3.1 (default), theorem-3.2 (default with --realization), consistency.",
+    )
+    _common(verify_cmd)
+    verify_cmd.add_argument("--realization", metavar="FILE", help="a discagg/realization-v1 file")
+    verify_cmd.add_argument("--check", metavar="NAME", action="append", choices=CHECKS,
+                            help=f"a result to check ({', '.join(CHECKS)}); repeatable")
+    verify_cmd.set_defaults(run=_run_verify)
+
+    counter = commands.add_parser(
+        "counterexample",
+        help="generate a Theorem 3.2 paradoxical model and its realization family",
+        description="Build a micro model Z -> X, Z -> Y, X -> Y in which (X, Y) and (X, Ybar) are confounded "
+                    "while a given (or seeded random) realization family is confounding-inhibiting for every "
+                    "macro state. Writes DIR/model.json and DIR/realization.json.",
+    )
+    for flag in ("--x-states", "--z-states", "--y-states", "--x-macro", "--y-macro"):
+        counter.add_argument(flag, type=int, required=True, metavar="N")
+    counter.add_argument("--macro", metavar="FILE",
+                         help='explicit coarsenings {"X": {xbar: [x, ...]}, "Y": {...}} over x0.., y0..')
+    counter.add_argument("--realization", metavar="FILE", help="a discagg/realization-v1 file for X")
+    counter.add_argument("--seed", type=int, default=0)
+    counter.add_argument("--margin", type=float, default=0.05, help="least (X, Ybar) confounding (TV)")
+    counter.add_argument("--split", choices=("uniform", "random"), default="uniform",
+                         help="how P(Ybar | X, Z) is lifted to P(Y | X, Z)")
+    counter.add_argument("--out", metavar="DIR", required=True)
+    counter.set_defaults(run=_run_counterexample)
     return parser
 
 
@@ -153,6 +189,80 @@ def _run_inspect(args: argparse.Namespace) -> str:
     return render_inspection(report)
 
 
+def _run_verify(args: argparse.Namespace) -> str:
+    agg = _aggregation(args)
+    family = load_realization(args.realization, agg.model) if args.realization else None
+    if family is not None and family.coarsening != agg.cause_map:
+        raise ModelError(args.realization, "cause", f"a realization for the cause {agg.cause!r}",
+                         repr(family.coarsening.node))
+    result = verify(agg, tuple(args.check) if args.check else None, family)
+    if args.json:
+        text = _dump(result.to_dict())
+    else:
+        rows = [[c.result, c.kind, "holds" if c.holds else ("FAILS" if c.failed else "does not hold"),
+                 f"{c.residual:.3g}", c.statement] for c in result.checks]
+        text = (f"model {result.model}\n\n" + format_table(["result", "kind", "verdict", "residual", "statement"],
+                                                           rows)
+                + "\n\n" + ("every required conclusion holds" if result.ok
+                             else "a conclusion that should hold does not"))
+    if not result.ok:
+        raise _Failed(text)
+    return text
+
+
+class _Failed(Exception):
+    """A completed command whose answer is negative: print it, exit 1."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+def _run_counterexample(args: argparse.Namespace) -> str:
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise ModelError(None, "--out", "a directory", f"the file {args.out}")
+    if not 0 <= args.margin < 1:
+        raise ModelError(None, "--margin", "a number in [0, 1)", repr(args.margin))
+    for flag, value in (("--x-states", args.x_states), ("--z-states", args.z_states), ("--y-states", args.y_states)):
+        if value < 1:
+            raise ModelError(None, flag, "a positive number of states", repr(value))
+    for flag, value, limit in (("--x-macro", args.x_macro, args.x_states), ("--y-macro", args.y_macro, args.y_states)):
+        if not 1 <= value <= limit:
+            raise ModelError(None, flag, f"a number of macro states in [1, {limit}]", repr(value))
+    x_macro = y_macro = None
+    if args.macro:
+        with _naming(args.macro):
+            macro = read_json(args.macro)
+            if not isinstance(macro, dict) or set(macro) != {"X", "Y"}:
+                raise ModelError(None, None, 'an object {"X": {...}, "Y": {...}}', repr(macro)[:60])
+            x_macro, y_macro = macro["X"], macro["Y"]
+    realization = None
+    if args.realization:
+        with _naming(args.realization):
+            doc = read_json(args.realization)
+            if not isinstance(doc, dict) or doc.get("format") != "discagg/realization-v1" or doc.get("cause") != "X":
+                raise ModelError(None, None, "a discagg/realization-v1 document for cause 'X'", repr(doc)[:60])
+            realization = doc["realization"]
+    source = args.realization or args.macro
+    try:
+        result = generate_counterexample(
+            args.x_states, args.z_states, args.y_states, args.x_macro, args.y_macro, x_macro=x_macro,
+            y_macro=y_macro, realization=realization, seed=args.seed, margin=args.margin, split=args.split)
+    except ModelError as exc:
+        raise (exc.with_source(source) if exc.source is None and source else exc) from None
+    except CounterexampleNotFound as exc:
+        raise ModelError(None, None, "inputs that admit a paradoxical model", str(exc)) from None
+    out.mkdir(parents=True, exist_ok=True)
+    save_model(result.model, out / "model.json")
+    save_realization(result.realization, out / "realization.json")
+    lines = [f"hypothesis {h.name}: {'holds' if h.holds else 'does NOT hold'} ({h.detail})" for h in result.hypotheses]
+    lines.append(f"(X, Ybar) confounding (max TV): {result.confounding:.4f}")
+    lines.append(f"wrote {out / 'model.json'} and {out / 'realization.json'}; "
+                 f"check with: discagg verify {out / 'model.json'} --realization {out / 'realization.json'}")
+    return "\n".join(lines)
+
+
 def _dump(document: Any) -> str:
     return json.dumps(document, indent=2, allow_nan=False)
 
@@ -180,6 +290,9 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
             return 2
         except SolverError as exc:
             print(f"discagg: solver error: {exc}", file=err)
+            return 1
+        except _Failed as failed:
+            print(failed.text, file=out)
             return 1
     print(text, file=out)
     return 0

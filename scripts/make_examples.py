@@ -12,7 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from discagg import CausalModel, Coarsening, Node, Query, save_model
+from discagg import CausalModel, Coarsening, Node, Query, save_model, save_realization
+from discagg.paradox import generate_counterexample
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -145,6 +146,12 @@ def main() -> None:
         model = build()
         save_model(model, DATA / f"{model.name}.json")
         print(f"wrote data/{model.name}.json")
+    # A Theorem 3.2 counterexample: (X, Y) and (X, Ybar) confounded, the family inhibiting.
+    ce = generate_counterexample(6, 4, 5, 2, 2, seed=3, margin=0.05)
+    (DATA / "counterexample").mkdir(exist_ok=True)
+    save_model(ce.model, DATA / "counterexample" / "model.json")
+    save_realization(ce.realization, DATA / "counterexample" / "realization.json")
+    print("wrote data/counterexample/model.json and realization.json")
 
 
 if __name__ == "__main__":
