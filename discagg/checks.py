@@ -14,6 +14,20 @@ when every conclusion that *should* hold does hold:
     hypotheses (triangle graph, ``|Ȳ| < min(|X|, |Z|)``, ``|X̄| < |X|``, family
     ≠ natural) are reported, and the conclusions ((X, Y) and (X, Ȳ) confounded,
     the family confounding-inhibiting) are required.
+``lemma-10``
+    On a chain X → Y → Z: condition (12) ``X̄ ⊥ Z̄ | Ȳ``, whether ``do(ȳ)`` by
+    ``P(Y | ȳ)`` and by ``P(Y | ȳ, x̄)`` give the same effect on Z̄ (required when
+    (12) holds), and the lemma's equivalence of the two (required).
+``theorem-4.1``
+    For the query's (cause, effect) and an adjustment set B of other nodes
+    (default: every node that is neither a descendant of the cause nor the
+    effect): the back-door criterion for B̄ in the macro graph Ḡ, condition (15)
+    in the distributional form the proof uses,
+    ``P(X̄_j | do(x_i), b) = P(X̄_j | x_i, b)``, and equality (13) for the
+    realization ``P(X_i | x̄_i, b)`` (required when both hypotheses hold).
+``lemma-11``
+    Theorem 4.1 on the paper's Figure 5 (X → Y, X → Z, Y → Z, intervening on Y
+    with effect Z, B = {X̄}), plus that graph as a hypothesis.
 ``consistency``
     Consistency in the sense of Rubenstein et al. (the paper's appendix A):
     every realization gives the same ``P(Ȳ | do(x̄))``; the residual is the
@@ -25,17 +39,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import networkx as nx
 import numpy as np
 
 from discagg.aggregation import Aggregation
 from discagg.errors import ModelError
+from discagg.graphs import macro_graph, macro_name, satisfies_backdoor
+from discagg.inference import interventional, interventional_joint, marginal
+from discagg.model import CausalModel
 from discagg.paradox import theorem_3_2_hypotheses
 from discagg.ranges import effect_bounds
 from discagg.realization import RealizationFamily
 
 __all__ = ["CHECKS", "Check", "Verification", "verify"]
 
-CHECKS = ("theorem-3.1", "theorem-3.2", "consistency")
+CHECKS = ("theorem-3.1", "theorem-3.2", "lemma-10", "lemma-11", "theorem-4.1", "consistency")
 
 
 @dataclass(frozen=True)
@@ -151,6 +169,132 @@ def _theorem_3_2(agg: Aggregation, family: RealizationFamily | None) -> list[Che
     return checks
 
 
+def _push(model: CausalModel, table: np.ndarray, axis: int, node: str) -> np.ndarray:
+    """Push an axis forward through the node's coarsening (identity when it has none)."""
+    return model.macro[node].push_forward(table, axis=axis) if node in model.macro else table
+
+
+def _conditional(table: np.ndarray, support: float) -> tuple[np.ndarray, np.ndarray]:
+    """Normalise over axis 1 where the mass over it exceeds ``support``; returns (conditional, mask)."""
+    total = table.sum(axis=1, keepdims=True)
+    mask = total > support
+    return np.divide(table, total, out=np.zeros_like(table), where=mask), mask[:, 0]
+
+
+def _tv_max(p: np.ndarray, q: np.ndarray, mask: np.ndarray) -> float:
+    """Largest TV distance over axis 1 between ``p`` and ``q`` where ``mask``."""
+    tv = 0.5 * np.abs(p - q).sum(axis=1)
+    return float(np.max(tv[mask], initial=0.0))
+
+
+def _chain(model: CausalModel) -> tuple[str, str, str] | None:
+    if len(model.nodes) != 3:
+        return None
+    order = model.topological_order
+    edges = set(model.graph.edges)
+    return order if edges == {(order[0], order[1]), (order[1], order[2])} else None  # type: ignore[return-value]
+
+
+def _lemma_10(model: CausalModel, agg: Aggregation) -> list[Check]:
+    tol, support = agg.tolerance.equality, agg.tolerance.support
+    chain = _chain(model)
+    if chain is None:
+        return [Check("lemma-10", "hypothesis", "graph is a chain X -> Y -> Z (three nodes)", False, 1.0)]
+    x, y, z = chain
+    for node in chain:
+        model.coarsening(node)
+    checks = [Check("lemma-10", "hypothesis", f"graph is a chain X -> Y -> Z (X = {x!r}, Y = {y!r}, Z = {z!r})",
+                    True, 0.0)]
+    pi_y = model.macro[y]
+    # (12): P(Z̄ | x̄, ȳ) = P(Z̄ | ȳ) wherever P(x̄, ȳ) > 0
+    joint = _push(model, _push(model, _push(model, marginal(model, [x, y, z]), 0, x), 1, y), 2, z)  # (x̄, ȳ, z̄)
+    kx, ky, kz = joint.shape
+    given_xy, mask_xy = _conditional(joint.reshape(kx * ky, kz), support)  # rows (x̄, ȳ)
+    given_y = np.divide(joint.sum(axis=0), joint.sum(axis=(0, 2))[:, None],
+                        out=np.zeros((ky, kz)), where=joint.sum(axis=(0, 2))[:, None] > support)
+    cond12 = _tv_max(given_xy, np.tile(given_y, (kx, 1)), mask_xy)
+    holds12 = cond12 <= tol
+    checks.append(Check("lemma-10", "hypothesis", "(12) Xbar independent of Zbar given Ybar (residual: max TV "
+                        "between P(Zbar | xbar, ybar) and P(Zbar | ybar))", holds12, cond12))
+    # the two realizations of do(ȳ) and their effects on Z̄
+    effect = _push(model, interventional(model, z, y), 1, z)  # P(Z̄ | do(y)), (|Y|, kz)
+    p_xy = _push(model, marginal(model, [x, y]), 0, x)  # P(x̄, y), (kx, |Y|)
+    p_y = p_xy.sum(axis=0)
+    fibre_of = pi_y.assignment
+    natural = np.divide(p_y, pi_y.push_forward(p_y)[fibre_of], out=np.zeros_like(p_y),
+                        where=pi_y.push_forward(p_y)[fibre_of] > support)
+    e1 = pi_y.push_forward(natural[:, None] * effect, axis=0)  # (ky, kz)
+    p_xybar = pi_y.push_forward(p_xy, axis=1)  # P(x̄, ȳ)
+    within = np.divide(p_xy, p_xybar[:, fibre_of], out=np.zeros_like(p_xy), where=p_xybar[:, fibre_of] > support)
+    e2 = np.stack([pi_y.push_forward(within[i][:, None] * effect, axis=0) for i in range(kx)])  # (kx, ky, kz)
+    mask = (p_xybar > support).reshape(-1)
+    agree = _tv_max(e2.reshape(kx * ky, kz), np.tile(e1, (kx, 1)), mask)
+    agrees = agree <= tol
+    checks.append(Check("lemma-10", "conclusion", "do(ybar) by P(Y | ybar) and by P(Y | ybar, xbar) give the "
+                        "same P(Zbar | do(ybar)) (residual: max TV)", agrees, agree, required=holds12))
+    checks.append(Check("lemma-10", "conclusion", "equivalence: (12) holds exactly when the two realizations "
+                        "agree", agrees == holds12, abs(cond12 - agree), required=True))
+    return checks
+
+
+def _theorem_4_1(model: CausalModel, agg: Aggregation, adjust: tuple[str, ...] | None,
+                 label: str = "theorem-4.1") -> list[Check]:
+    tol, support = agg.tolerance.equality, agg.tolerance.support
+    i, j = agg.cause, agg.effect
+    if adjust is None:
+        descendants = nx.descendants(model.graph, i)
+        adjust = tuple(n for n in model.nodes if n not in descendants and n not in (i, j))
+    for b in adjust:
+        model.node(b)
+    macro = macro_graph(model)
+    name = {n: macro_name(n) if n in model.macro else n for n in model.nodes}
+    backdoor, reason = satisfies_backdoor(macro, name[i], name[j], [name[b] for b in adjust])
+    checks = [Check(label, "hypothesis", f"back-door criterion for B = {[name[b] for b in adjust]} relative to "
+                    f"({name[i]}, {name[j]}) in the macro graph ({reason})", backdoor, 0.0 if backdoor else 1.0)]
+    n_i = model.cardinality(i)
+    obs = marginal(model, [i, j, *adjust])
+    do = interventional_joint(model, [j, *adjust], i)
+    for axis, node in enumerate([j, *adjust], start=1):
+        obs, do = _push(model, obs, axis, node), _push(model, do, axis, node)
+    kj = obs.shape[1]
+    obs = obs.reshape(n_i, kj, -1)  # P(x_i, x̄_j, b)
+    do = do.reshape(n_i, kj, -1)  # P(x̄_j, b | do(x_i))
+    nb = obs.shape[2]
+    # rows (x_i, b), columns x̄_j
+    obs_cond, obs_mask = _conditional(obs.transpose(0, 2, 1).reshape(n_i * nb, kj), support)
+    do_cond, do_mask = _conditional(do.transpose(0, 2, 1).reshape(n_i * nb, kj), support)
+    cond15 = _tv_max(obs_cond, do_cond, obs_mask & do_mask)
+    holds15 = cond15 <= tol
+    checks.append(Check(label, "hypothesis", f"(15) as used by the proof: P({name[j]} | do(x_i), b) = "
+                        f"P({name[j]} | x_i, b) (residual: max TV)", holds15, cond15))
+    # (13) with the realization P(X_i | x̄_i, b)
+    pi = model.coarsening(i)
+    p_xb = obs.sum(axis=1)  # P(x_i, b), (n_i, nb)
+    p_barb = pi.push_forward(p_xb, axis=0)  # P(x̄_i, b)
+    q = np.divide(p_xb, p_barb[pi.assignment], out=np.zeros_like(p_xb), where=p_barb[pi.assignment] > support)
+    do_c = do_cond.reshape(n_i, nb, kj)
+    lhs = pi.push_forward(q[:, :, None] * do_c, axis=0)  # (k_i, nb, kj)
+    rhs_joint = pi.push_forward(obs.transpose(0, 2, 1), axis=0)  # P(x̄_i, b, x̄_j)
+    rhs = np.divide(rhs_joint, p_barb[:, :, None], out=np.zeros_like(rhs_joint), where=p_barb[:, :, None] > support)
+    eq13 = _tv_max(lhs.reshape(-1, kj), rhs.reshape(-1, kj), (p_barb > support).reshape(-1))
+    checks.append(Check(label, "conclusion", f"(13) P({name[j]} | do(xbar_i), b) = P({name[j]} | xbar_i, b) for "
+                        "the realization P(X_i | xbar_i, b) (residual: max TV)", eq13 <= tol, eq13,
+                        required=backdoor and holds15))
+    return checks
+
+
+def _lemma_11(model: CausalModel, agg: Aggregation) -> list[Check]:
+    y, z = agg.cause, agg.effect
+    others = [n for n in model.nodes if n not in (y, z)]
+    figure5 = len(others) == 1 and set(model.graph.edges) == {(others[0], y), (others[0], z), (y, z)}
+    checks = [Check("lemma-11", "hypothesis", "graph is Figure 5: X -> Y, X -> Z, Y -> Z, with Y the cause and Z "
+                    "the effect", figure5, 0.0 if figure5 else 1.0)]
+    if not figure5:
+        return checks
+    model.coarsening(others[0])
+    return checks + _theorem_4_1(model, agg, (others[0],), label="lemma-11")
+
+
 def _consistency(agg: Aggregation) -> list[Check]:
     bounds = effect_bounds(agg)
     width = max(float((s.upper - s.lower).max()) for s in bounds.states)
@@ -160,7 +304,7 @@ def _consistency(agg: Aggregation) -> list[Check]:
 
 
 def verify(agg: Aggregation, checks: tuple[str, ...] | None = None,
-           realization: RealizationFamily | None = None) -> Verification:
+           realization: RealizationFamily | None = None, adjust: tuple[str, ...] | None = None) -> Verification:
     """Run the named checks (default: theorem-3.1, plus theorem-3.2 when a realization is given).
 
     Raises
@@ -178,6 +322,12 @@ def verify(agg: Aggregation, checks: tuple[str, ...] | None = None,
             rows += _theorem_3_2(agg, realization)
         elif name == "consistency":
             rows += _consistency(agg)
+        elif name == "lemma-10":
+            rows += _lemma_10(agg.model, agg)
+        elif name == "lemma-11":
+            rows += _lemma_11(agg.model, agg)
+        elif name == "theorem-4.1":
+            rows += _theorem_4_1(agg.model, agg, adjust)
         else:
             raise ModelError(None, "--check", f"one of {list(CHECKS)}", repr(name))
     return Verification(agg.model.name, tuple(rows))

@@ -19,7 +19,7 @@ import numpy as np
 from discagg.errors import ModelError
 from discagg.model import CausalModel
 
-__all__ = ["marginal", "interventional"]
+__all__ = ["marginal", "interventional", "interventional_joint"]
 
 _Factor = tuple[np.ndarray, tuple[str, ...]]
 
@@ -178,6 +178,23 @@ def interventional(model: CausalModel, target: str, intervened: str) -> np.ndarr
     names = model.ancestors([target], cut_incoming=[intervened]) | {intervened}
     cards = {n: model.cardinality(n) for n in names}
     return _contract(_factors(model, names, skip=intervened), (intervened, target), cards)
+
+
+def interventional_joint(model: CausalModel, targets: Sequence[str], intervened: str) -> np.ndarray:
+    """``J[x, v_1, ..., v_k] = P(targets = (v_1, ..., v_k) | do(intervened = x))``.
+
+    The truncated factorisation over the ancestors of the targets in the
+    mutilated graph, as :func:`interventional` but keeping several nodes.
+
+    Returns
+    -------
+    ndarray, shape ``(|intervened|, |t_1|, ..., |t_k|)``
+    """
+    targets = tuple(targets)
+    _check_distinct(model, targets + (intervened,))
+    names = model.ancestors(targets, cut_incoming=[intervened]) | {intervened}
+    cards = {n: model.cardinality(n) for n in names}
+    return _contract(_factors(model, names, skip=intervened), (intervened,) + targets, cards)
 
 
 def _check_distinct(model: CausalModel, variables: tuple[str, ...]) -> None:

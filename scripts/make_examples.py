@@ -141,8 +141,60 @@ def inducing() -> CausalModel:
     )
 
 
+def chain(name: str, through_macro: bool) -> CausalModel:
+    """Ads -> Visits -> Revenue; Lemma 10's condition (12) holds iff revenue sees visits only via their band."""
+    ads = Node("Ads", ["a0", "a1", "a2", "a3"], [], [0.3, 0.3, 0.2, 0.2])
+    visits = Node("Visits", ["v0", "v1", "v2", "v3"], ["Ads"],
+                  [[0.5, 0.3, 0.15, 0.05], [0.2, 0.5, 0.2, 0.1], [0.1, 0.2, 0.5, 0.2], [0.05, 0.15, 0.3, 0.5]])
+    if through_macro:  # P(Revenue | visits) equal within each band {v0, v1}, {v2, v3}
+        revenue = [[0.6, 0.3, 0.1], [0.6, 0.3, 0.1], [0.2, 0.4, 0.4], [0.2, 0.4, 0.4]]
+    else:
+        revenue = [[0.8, 0.15, 0.05], [0.4, 0.4, 0.2], [0.3, 0.4, 0.3], [0.1, 0.3, 0.6]]
+    rev = Node("Revenue", ["r0", "r1", "r2"], ["Visits"], revenue)
+    macro = {
+        "Ads": Coarsening.from_mapping("Ads", ads.states, {"low": ["a0", "a1"], "high": ["a2", "a3"]}),
+        "Visits": Coarsening.from_mapping("Visits", visits.states, {"few": ["v0", "v1"], "many": ["v2", "v3"]}),
+        "Revenue": Coarsening.from_mapping("Revenue", rev.states, {"low": ["r0"], "high": ["r1", "r2"]}),
+    }
+    story = ("revenue depends on visits only through their band (few/many), so Abar and Rbar are independent "
+             "given the band: Lemma 10's condition (12) holds and do(band) by P(Visits | band) and by "
+             "P(Visits | band, ad level) have the same effect" if through_macro else
+             "revenue depends on the exact number of visits, and the ad level says which visits are likely "
+             "within a band: condition (12) fails and the two realizations of do(band) differ")
+    return CausalModel([ads, visits, rev], macro=macro, name=name, query=Query("Visits", "Revenue"),
+                       description=f"A chain for Lemma 10: ad spend -> store visits -> revenue; {story}.")
+
+
+def figure5() -> CausalModel:
+    """The paper's Figure 5: Region -> Price, Region -> Sales, Price -> Sales."""
+    region = Node("Region", ["r0", "r1", "r2", "r3"], [], [0.2, 0.3, 0.3, 0.2])
+    # Price depends on the region only through its macro state (urban/rural): condition (14) holds.
+    urban, rural = [0.1, 0.2, 0.3, 0.4], [0.4, 0.3, 0.2, 0.1]
+    price = Node("Price", ["p0", "p1", "p2", "p3"], ["Region"], [urban, urban, rural, rural])
+    sales = Node("Sales", ["s0", "s1", "s2"], ["Region", "Price"], [
+        [[0.2, 0.3, 0.5], [0.3, 0.3, 0.4], [0.4, 0.3, 0.3], [0.5, 0.3, 0.2]],
+        [[0.1, 0.3, 0.6], [0.2, 0.3, 0.5], [0.3, 0.4, 0.3], [0.4, 0.4, 0.2]],
+        [[0.3, 0.4, 0.3], [0.4, 0.3, 0.3], [0.5, 0.3, 0.2], [0.6, 0.3, 0.1]],
+        [[0.2, 0.5, 0.3], [0.3, 0.4, 0.3], [0.5, 0.4, 0.1], [0.7, 0.2, 0.1]],
+    ])
+    macro = {
+        "Region": Coarsening.from_mapping("Region", region.states, {"urban": ["r0", "r1"], "rural": ["r2", "r3"]}),
+        "Price": Coarsening.from_mapping("Price", price.states, {"cheap": ["p0", "p1"], "dear": ["p2", "p3"]}),
+        "Sales": Coarsening.from_mapping("Sales", sales.states, {"low": ["s0"], "high": ["s1", "s2"]}),
+    }
+    return CausalModel(
+        [region, price, sales], macro=macro, name="figure5", query=Query("Price", "Sales"),
+        description=("The paper's Figure 5 for Lemma 11: region -> price, region -> sales, price -> sales. Price "
+                     "depends on the region only through urban/rural, so given the macro region the price carries "
+                     "no information about the micro region (condition (14) in the form the proof uses), and "
+                     "do(price band) realized by P(Price | band, urban/rural) satisfies the macro back-door "
+                     "equality (13)."))
+
+
 def main() -> None:
-    for build in (cholesterol, shops, unconfounded, inducing):
+    builds = (cholesterol, shops, unconfounded, inducing, lambda: chain("chain-holds", True),
+              lambda: chain("chain-fails", False), figure5)
+    for build in builds:
         model = build()
         save_model(model, DATA / f"{model.name}.json")
         print(f"wrote data/{model.name}.json")

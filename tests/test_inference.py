@@ -1,7 +1,7 @@
 """Variable elimination against brute-force enumeration of the full joint."""
 
 import numpy as np
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from discagg import CausalModel, Node, interventional, marginal
@@ -43,3 +43,15 @@ def test_intervention_on_a_non_ancestor_leaves_the_target_alone():
     kernel = interventional(CausalModel([z, y, x]), "Y", "X")
     p_y = np.array([0.3 * 0.9 + 0.7 * 0.4, 0.3 * 0.1 + 0.7 * 0.6])
     np.testing.assert_allclose(kernel, np.tile(p_y, (3, 1)), rtol=0, atol=1e-15)
+
+
+@given(random_dags(), st.data())
+def test_interventional_joint_marginalises_to_the_kernel(model, data):
+    from discagg.inference import interventional_joint
+
+    names = tuple(model.nodes)
+    assume(len(names) >= 3)
+    x, y, w = data.draw(st.lists(st.sampled_from(names), min_size=3, max_size=3, unique=True))
+    joint = interventional_joint(model, [y, w], x)
+    np.testing.assert_allclose(joint.sum(axis=2), interventional(model, y, x), rtol=0, atol=ATOL)
+    np.testing.assert_allclose(joint.sum(axis=1), interventional(model, w, x), rtol=0, atol=ATOL)
