@@ -36,7 +36,7 @@ when every conclusion that *should* hold does hold:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import networkx as nx
@@ -45,10 +45,9 @@ import numpy as np
 from discagg.aggregation import Aggregation
 from discagg.errors import ModelError
 from discagg.graphs import macro_graph, macro_name, satisfies_backdoor
-from discagg.inference import interventional, interventional_joint, marginal
+from discagg.inference import interventional, interventional_joint, marginal, rational
 from discagg.model import CausalModel
 from discagg.paradox import theorem_3_2_hypotheses
-from discagg.ranges import effect_bounds
 from discagg.realization import RealizationFamily
 
 __all__ = ["CHECKS", "Check", "Verification", "verify"]
@@ -73,6 +72,10 @@ class Check:
         cardinality margin), compared with the tolerance.
     required : bool
         For conclusions: whether it must hold for the verification to pass.
+    holds_exactly : bool or None
+        With ``exact=True``: whether the statement holds in rational arithmetic
+        (the model's float CPT entries taken as the rationals they are; equalities
+        must then hold with zero residual).
     """
 
     result: str
@@ -81,6 +84,7 @@ class Check:
     holds: bool
     residual: float
     required: bool = False
+    holds_exactly: bool | None = None
 
     @property
     def failed(self) -> bool:
@@ -102,22 +106,73 @@ class Verification:
     def to_dict(self) -> dict[str, Any]:
         return {"model": self.model, "ok": self.ok,
                 "checks": [{"result": c.result, "kind": c.kind, "statement": c.statement, "holds": c.holds,
-                            "residual": c.residual, "required": c.required} for c in self.checks]}
+                            "residual": c.residual, "required": c.required, "holds_exactly": c.holds_exactly}
+                           for c in self.checks]}
 
 
-def _theorem_3_1(agg: Aggregation) -> list[Check]:
-    tol = agg.tolerance.equality
-    micro = agg.micro_confounding()
-    s = micro.supported
-    confounding = float(np.max(micro.effect_tv[s], initial=0.0))
-    hypothesis = confounding <= tol
-    gap = agg.gap(agg.natural_realization())
-    worst = float(np.max(gap.total_variation[gap.defined], initial=0.0))
+class _Quantities:
+    """The macro quantities the checks compare, in float64 or exactly (object arrays of Fractions).
+
+    In exact mode the decisions use zero tolerance: an equality holds only with
+    a zero residual.
+    """
+
+    def __init__(self, agg: Aggregation, exact: bool) -> None:
+        self.pi_x, self.pi_y = agg.cause_map, agg.effect_map
+        if exact:
+            self.joint = marginal(agg.model, [agg.cause, agg.effect], exact=True)
+            self.kernel = interventional(agg.model, agg.effect, agg.cause, exact=True)
+            self.tol: float = 0
+            self.support: float = 0
+        else:
+            self.joint, self.kernel = agg.joint, agg.kernel
+            self.tol, self.support = agg.tolerance.equality, agg.tolerance.support
+        self.exact = exact
+        self.p_x = self.joint.sum(axis=1)
+        self.p_macro = self.pi_x.push_forward(self.p_x)
+        self.supported = np.asarray(self.p_macro > self.support, dtype=bool)
+        self.macro_kernel = self.pi_y.push_forward(self.kernel, axis=1)
+        macro_joint = self.pi_x.push_forward(self.pi_y.push_forward(self.joint, axis=1), axis=0)
+        self.observational, _ = _conditional(macro_joint, self.support)
+
+    def micro_tv(self) -> tuple[float, float]:
+        """Largest TV between P(Y | x) and P(Y | do(x)), and between their Ȳ versions."""
+        conditional, mask = _conditional(self.joint, self.support)
+        macro_conditional = self.pi_y.push_forward(conditional, axis=1)
+        return (_tv_max(conditional, self.kernel, mask),
+                _tv_max(macro_conditional, self.macro_kernel, mask))
+
+    def natural(self) -> np.ndarray:
+        """Weights of the natural realization (zero on unsupported fibres)."""
+        p_fibre = self.p_macro[self.pi_x.assignment]
+        mask = np.asarray(p_fibre > self.support, dtype=bool)
+        return np.divide(self.p_x, p_fibre, out=np.zeros_like(self.p_x), where=mask)
+
+    def weights(self, family: RealizationFamily) -> np.ndarray:
+        return rational(family.weights) if self.exact else family.weights
+
+    def max_gap(self, weights: np.ndarray, defined: np.ndarray) -> float:
+        """Largest TV between P(Ȳ | x̄) and P(Ȳ | do(x̄)) under ``weights`` over defined, supported x̄."""
+        do = self.pi_x.push_forward(weights[:, None] * self.macro_kernel, axis=0)
+        return _tv_max(self.observational, do, self.supported & defined)
+
+    def width(self) -> float:
+        """Largest range of P(ȳ | do(x̄)) over the realizations of any x̄ (the ambiguity)."""
+        widths = [self.macro_kernel[self.pi_x.fibre(k)].max(axis=0) - self.macro_kernel[self.pi_x.fibre(k)].min(axis=0)
+                  for k in range(self.pi_x.n_macro)]
+        return max(max(w) for w in widths)
+
+
+def _theorem_3_1(agg: Aggregation, exact: bool = False) -> list[Check]:
+    q = _Quantities(agg, exact)
+    confounding, _ = q.micro_tv()
+    hypothesis = confounding <= q.tol
+    worst = q.max_gap(q.natural(), q.supported)
     return [
         Check("theorem-3.1", "hypothesis", "micro (X, Y) unconfounded: P(Y | x) = P(Y | do(x)) for all x "
-              "(residual: max TV)", hypothesis, confounding),
+              "(residual: max TV)", bool(hypothesis), float(confounding)),
         Check("theorem-3.1", "conclusion", "the natural realization P(X | xbar) is confounding-inhibiting "
-              "(residual: max gap)", worst <= tol, worst, required=hypothesis),
+              "(residual: max gap)", bool(worst <= q.tol), float(worst), required=bool(hypothesis)),
     ]
 
 
@@ -132,8 +187,8 @@ def _is_triangle(agg: Aggregation) -> tuple[bool, str]:
     return ok, f"Z = {z!r}"
 
 
-def _theorem_3_2(agg: Aggregation, family: RealizationFamily | None) -> list[Check]:
-    tol = agg.tolerance.equality
+def _theorem_3_2(agg: Aggregation, family: RealizationFamily | None, exact: bool = False) -> list[Check]:
+    q = _Quantities(agg, exact)
     triangle, detail = _is_triangle(agg)
     checks = [Check("theorem-3.2", "hypothesis", f"graph is Z -> X, Z -> Y, X -> Y ({detail})", triangle,
                     0.0 if triangle else 1.0)]
@@ -141,31 +196,27 @@ def _theorem_3_2(agg: Aggregation, family: RealizationFamily | None) -> list[Che
         if len(agg.model.nodes) == 3 else 0
     differs = None
     if family is not None:
-        natural = agg.natural_realization()
+        natural, weights = q.natural(), q.weights(family)
         pi = agg.cause_map
-        differs = np.array([0.5 * np.abs(natural.weights[pi.fibre(k)] - family.weights[pi.fibre(k)]).sum() > tol
+        differs = np.array([sum(abs(natural[i] - weights[i]) for i in pi.fibre(k)) / 2 > q.tol
                             for k in range(pi.n_macro)])
     for h in theorem_3_2_hypotheses(agg.cause_map.n_micro, n_z, agg.cause_map.n_macro, agg.effect_map.n_macro,
                                     differs):
         checks.append(Check("theorem-3.2", "hypothesis", f"{h.name} ({h.detail})", h.holds, 0.0 if h.holds else 1.0))
-    micro = agg.micro_confounding()
-    s = micro.supported
-    tv = float(np.max(micro.effect_tv[s], initial=0.0))
-    macro_tv = float(np.max(micro.macro_effect_tv[s], initial=0.0))
+    tv, macro_tv = q.micro_tv()
     checks.append(Check("theorem-3.2", "conclusion", "1. (X, Y) confounded: P(Y | x) != P(Y | do(x)) for some x "
-                        "(residual: max TV)", tv > tol, tv, required=True))
-    checks.append(Check("theorem-3.2", "conclusion", "1. (X, Ybar) confounded (residual: max TV)", macro_tv > tol,
-                        macro_tv, required=True))
+                        "(residual: max TV)", bool(tv > q.tol), float(tv), required=True))
+    checks.append(Check("theorem-3.2", "conclusion", "1. (X, Ybar) confounded (residual: max TV)",
+                        bool(macro_tv > q.tol), float(macro_tv), required=True))
     if family is None:
         checks.append(Check("theorem-3.2", "conclusion", "2. the realization family is confounding-inhibiting "
                             "(no family given: pass --realization)", False, float("nan"), required=True))
     else:
-        gap = agg.gap(family)
-        worst = float(np.max(gap.total_variation[gap.defined], initial=0.0))
-        complete = bool((family.defined | ~agg.supported).all())
+        worst = q.max_gap(q.weights(family), family.defined)
+        complete = bool((family.defined | ~q.supported).all())
         checks.append(Check("theorem-3.2", "conclusion", "2. the realization family is confounding-inhibiting for "
-                            "every supported xbar (residual: max gap)", worst <= tol and complete, worst,
-                            required=True))
+                            "every supported xbar (residual: max gap)", bool(worst <= q.tol) and complete,
+                            float(worst), required=True))
     return checks
 
 
@@ -177,14 +228,14 @@ def _push(model: CausalModel, table: np.ndarray, axis: int, node: str) -> np.nda
 def _conditional(table: np.ndarray, support: float) -> tuple[np.ndarray, np.ndarray]:
     """Normalise over axis 1 where the mass over it exceeds ``support``; returns (conditional, mask)."""
     total = table.sum(axis=1, keepdims=True)
-    mask = total > support
+    mask = np.asarray(total > support, dtype=bool)
     return np.divide(table, total, out=np.zeros_like(table), where=mask), mask[:, 0]
 
 
-def _tv_max(p: np.ndarray, q: np.ndarray, mask: np.ndarray) -> float:
-    """Largest TV distance over axis 1 between ``p`` and ``q`` where ``mask``."""
-    tv = 0.5 * np.abs(p - q).sum(axis=1)
-    return float(np.max(tv[mask], initial=0.0))
+def _tv_max(p: np.ndarray, q: np.ndarray, mask: np.ndarray) -> Any:
+    """Largest TV distance over axis 1 between ``p`` and ``q`` where ``mask`` (a Fraction when exact)."""
+    tv = np.abs(p - q).sum(axis=1) / 2
+    return max(tv[np.asarray(mask, dtype=bool)], default=0)
 
 
 def _chain(model: CausalModel) -> tuple[str, str, str] | None:
@@ -195,8 +246,8 @@ def _chain(model: CausalModel) -> tuple[str, str, str] | None:
     return order if edges == {(order[0], order[1]), (order[1], order[2])} else None  # type: ignore[return-value]
 
 
-def _lemma_10(model: CausalModel, agg: Aggregation) -> list[Check]:
-    tol, support = agg.tolerance.equality, agg.tolerance.support
+def _lemma_10(model: CausalModel, agg: Aggregation, exact: bool = False) -> list[Check]:
+    tol, support = (0, 0) if exact else (agg.tolerance.equality, agg.tolerance.support)
     chain = _chain(model)
     if chain is None:
         return [Check("lemma-10", "hypothesis", "graph is a chain X -> Y -> Z (three nodes)", False, 1.0)]
@@ -207,39 +258,39 @@ def _lemma_10(model: CausalModel, agg: Aggregation) -> list[Check]:
                     True, 0.0)]
     pi_y = model.macro[y]
     # (12): P(Z̄ | x̄, ȳ) = P(Z̄ | ȳ) wherever P(x̄, ȳ) > 0
-    joint = _push(model, _push(model, _push(model, marginal(model, [x, y, z]), 0, x), 1, y), 2, z)  # (x̄, ȳ, z̄)
+    joint = _push(model, _push(model, _push(model, marginal(model, [x, y, z], exact=exact), 0, x), 1, y), 2, z)
     kx, ky, kz = joint.shape
     given_xy, mask_xy = _conditional(joint.reshape(kx * ky, kz), support)  # rows (x̄, ȳ)
-    given_y = np.divide(joint.sum(axis=0), joint.sum(axis=(0, 2))[:, None],
-                        out=np.zeros((ky, kz)), where=joint.sum(axis=(0, 2))[:, None] > support)
+    given_y, _ = _conditional(joint.sum(axis=0), support)  # P(Z̄ | ȳ)
     cond12 = _tv_max(given_xy, np.tile(given_y, (kx, 1)), mask_xy)
-    holds12 = cond12 <= tol
+    holds12 = bool(cond12 <= tol)
     checks.append(Check("lemma-10", "hypothesis", "(12) Xbar independent of Zbar given Ybar (residual: max TV "
-                        "between P(Zbar | xbar, ybar) and P(Zbar | ybar))", holds12, cond12))
+                        "between P(Zbar | xbar, ybar) and P(Zbar | ybar))", holds12, float(cond12)))
     # the two realizations of do(ȳ) and their effects on Z̄
-    effect = _push(model, interventional(model, z, y), 1, z)  # P(Z̄ | do(y)), (|Y|, kz)
-    p_xy = _push(model, marginal(model, [x, y]), 0, x)  # P(x̄, y), (kx, |Y|)
+    effect = _push(model, interventional(model, z, y, exact=exact), 1, z)  # P(Z̄ | do(y)), (|Y|, kz)
+    p_xy = _push(model, marginal(model, [x, y], exact=exact), 0, x)  # P(x̄, y), (kx, |Y|)
     p_y = p_xy.sum(axis=0)
     fibre_of = pi_y.assignment
     natural = np.divide(p_y, pi_y.push_forward(p_y)[fibre_of], out=np.zeros_like(p_y),
-                        where=pi_y.push_forward(p_y)[fibre_of] > support)
+                        where=np.asarray(pi_y.push_forward(p_y)[fibre_of] > support, dtype=bool))
     e1 = pi_y.push_forward(natural[:, None] * effect, axis=0)  # (ky, kz)
     p_xybar = pi_y.push_forward(p_xy, axis=1)  # P(x̄, ȳ)
-    within = np.divide(p_xy, p_xybar[:, fibre_of], out=np.zeros_like(p_xy), where=p_xybar[:, fibre_of] > support)
+    within = np.divide(p_xy, p_xybar[:, fibre_of], out=np.zeros_like(p_xy),
+                       where=np.asarray(p_xybar[:, fibre_of] > support, dtype=bool))
     e2 = np.stack([pi_y.push_forward(within[i][:, None] * effect, axis=0) for i in range(kx)])  # (kx, ky, kz)
-    mask = (p_xybar > support).reshape(-1)
+    mask = np.asarray(p_xybar > support, dtype=bool).reshape(-1)
     agree = _tv_max(e2.reshape(kx * ky, kz), np.tile(e1, (kx, 1)), mask)
-    agrees = agree <= tol
+    agrees = bool(agree <= tol)
     checks.append(Check("lemma-10", "conclusion", "do(ybar) by P(Y | ybar) and by P(Y | ybar, xbar) give the "
-                        "same P(Zbar | do(ybar)) (residual: max TV)", agrees, agree, required=holds12))
+                        "same P(Zbar | do(ybar)) (residual: max TV)", agrees, float(agree), required=holds12))
     checks.append(Check("lemma-10", "conclusion", "equivalence: (12) holds exactly when the two realizations "
-                        "agree", agrees == holds12, abs(cond12 - agree), required=True))
+                        "agree", agrees == holds12, float(abs(cond12 - agree)), required=True))
     return checks
 
 
 def _theorem_4_1(model: CausalModel, agg: Aggregation, adjust: tuple[str, ...] | None,
-                 label: str = "theorem-4.1") -> list[Check]:
-    tol, support = agg.tolerance.equality, agg.tolerance.support
+                 label: str = "theorem-4.1", exact: bool = False) -> list[Check]:
+    tol, support = (0, 0) if exact else (agg.tolerance.equality, agg.tolerance.support)
     i, j = agg.cause, agg.effect
     if adjust is None:
         descendants = nx.descendants(model.graph, i)
@@ -252,8 +303,8 @@ def _theorem_4_1(model: CausalModel, agg: Aggregation, adjust: tuple[str, ...] |
     checks = [Check(label, "hypothesis", f"back-door criterion for B = {[name[b] for b in adjust]} relative to "
                     f"({name[i]}, {name[j]}) in the macro graph ({reason})", backdoor, 0.0 if backdoor else 1.0)]
     n_i = model.cardinality(i)
-    obs = marginal(model, [i, j, *adjust])
-    do = interventional_joint(model, [j, *adjust], i)
+    obs = marginal(model, [i, j, *adjust], exact=exact)
+    do = interventional_joint(model, [j, *adjust], i, exact=exact)
     for axis, node in enumerate([j, *adjust], start=1):
         obs, do = _push(model, obs, axis, node), _push(model, do, axis, node)
     kj = obs.shape[1]
@@ -264,26 +315,29 @@ def _theorem_4_1(model: CausalModel, agg: Aggregation, adjust: tuple[str, ...] |
     obs_cond, obs_mask = _conditional(obs.transpose(0, 2, 1).reshape(n_i * nb, kj), support)
     do_cond, do_mask = _conditional(do.transpose(0, 2, 1).reshape(n_i * nb, kj), support)
     cond15 = _tv_max(obs_cond, do_cond, obs_mask & do_mask)
-    holds15 = cond15 <= tol
+    holds15 = bool(cond15 <= tol)
     checks.append(Check(label, "hypothesis", f"(15) as used by the proof: P({name[j]} | do(x_i), b) = "
-                        f"P({name[j]} | x_i, b) (residual: max TV)", holds15, cond15))
+                        f"P({name[j]} | x_i, b) (residual: max TV)", holds15, float(cond15)))
     # (13) with the realization P(X_i | x̄_i, b)
     pi = model.coarsening(i)
     p_xb = obs.sum(axis=1)  # P(x_i, b), (n_i, nb)
     p_barb = pi.push_forward(p_xb, axis=0)  # P(x̄_i, b)
-    q = np.divide(p_xb, p_barb[pi.assignment], out=np.zeros_like(p_xb), where=p_barb[pi.assignment] > support)
+    q = np.divide(p_xb, p_barb[pi.assignment], out=np.zeros_like(p_xb),
+                  where=np.asarray(p_barb[pi.assignment] > support, dtype=bool))
     do_c = do_cond.reshape(n_i, nb, kj)
     lhs = pi.push_forward(q[:, :, None] * do_c, axis=0)  # (k_i, nb, kj)
     rhs_joint = pi.push_forward(obs.transpose(0, 2, 1), axis=0)  # P(x̄_i, b, x̄_j)
-    rhs = np.divide(rhs_joint, p_barb[:, :, None], out=np.zeros_like(rhs_joint), where=p_barb[:, :, None] > support)
-    eq13 = _tv_max(lhs.reshape(-1, kj), rhs.reshape(-1, kj), (p_barb > support).reshape(-1))
+    positive = np.asarray(p_barb > support, dtype=bool)
+    rhs = np.divide(rhs_joint, p_barb[:, :, None], out=np.zeros_like(rhs_joint),
+                    where=np.broadcast_to(positive[:, :, None], rhs_joint.shape))
+    eq13 = _tv_max(lhs.reshape(-1, kj), rhs.reshape(-1, kj), positive.reshape(-1))
     checks.append(Check(label, "conclusion", f"(13) P({name[j]} | do(xbar_i), b) = P({name[j]} | xbar_i, b) for "
-                        "the realization P(X_i | xbar_i, b) (residual: max TV)", eq13 <= tol, eq13,
+                        "the realization P(X_i | xbar_i, b) (residual: max TV)", bool(eq13 <= tol), float(eq13),
                         required=backdoor and holds15))
     return checks
 
 
-def _lemma_11(model: CausalModel, agg: Aggregation) -> list[Check]:
+def _lemma_11(model: CausalModel, agg: Aggregation, exact: bool = False) -> list[Check]:
     y, z = agg.cause, agg.effect
     others = [n for n in model.nodes if n not in (y, z)]
     figure5 = len(others) == 1 and set(model.graph.edges) == {(others[0], y), (others[0], z), (y, z)}
@@ -292,42 +346,65 @@ def _lemma_11(model: CausalModel, agg: Aggregation) -> list[Check]:
     if not figure5:
         return checks
     model.coarsening(others[0])
-    return checks + _theorem_4_1(model, agg, (others[0],), label="lemma-11")
+    return checks + _theorem_4_1(model, agg, (others[0],), label="lemma-11", exact=exact)
 
 
-def _consistency(agg: Aggregation) -> list[Check]:
-    bounds = effect_bounds(agg)
-    width = max(float((s.upper - s.lower).max()) for s in bounds.states)
+def _consistency(agg: Aggregation, exact: bool = False) -> list[Check]:
+    q = _Quantities(agg, exact)
+    width = q.width()
     return [Check("consistency", "conclusion", "every realization gives the same P(Ybar | do(xbar)) "
                   "(Rubenstein et al.; residual: largest width of P(ybar | do(xbar)) over realizations)",
-                  width <= agg.tolerance.equality, width, required=True)]
+                  bool(width <= q.tol), float(width), required=True)]
+
+
+EXACT_LIMIT = 20_000  # CPT entries, for exact (rational) re-checking
+
+
+def _run(agg: Aggregation, checks: tuple[str, ...], realization: RealizationFamily | None,
+         adjust: tuple[str, ...] | None, exact: bool) -> list[Check]:
+    rows: list[Check] = []
+    for name in checks:
+        if name == "theorem-3.1":
+            rows += _theorem_3_1(agg, exact)
+        elif name == "theorem-3.2":
+            rows += _theorem_3_2(agg, realization, exact)
+        elif name == "consistency":
+            rows += _consistency(agg, exact)
+        elif name == "lemma-10":
+            rows += _lemma_10(agg.model, agg, exact)
+        elif name == "lemma-11":
+            rows += _lemma_11(agg.model, agg, exact)
+        elif name == "theorem-4.1":
+            rows += _theorem_4_1(agg.model, agg, adjust, exact=exact)
+        else:
+            raise ModelError(None, "--check", f"one of {list(CHECKS)}", repr(name))
+    return rows
 
 
 def verify(agg: Aggregation, checks: tuple[str, ...] | None = None,
-           realization: RealizationFamily | None = None, adjust: tuple[str, ...] | None = None) -> Verification:
+           realization: RealizationFamily | None = None, adjust: tuple[str, ...] | None = None,
+           *, exact: bool = False) -> Verification:
     """Run the named checks (default: theorem-3.1, plus theorem-3.2 when a realization is given).
+
+    With ``exact=True`` every check is run a second time in rational arithmetic
+    (each float CPT entry and realization weight taken as the rational it is,
+    zero tolerance), and each row records whether it holds exactly; the verdict
+    (``holds``, ``ok``) stays the float one, within the tolerance policy.
 
     Raises
     ------
     ModelError
-        For an unknown check name.
+        For an unknown check name, or ``exact`` on a model with more than
+        ``EXACT_LIMIT`` CPT entries.
     """
     if checks is None:
         checks = ("theorem-3.1", "theorem-3.2") if realization is not None else ("theorem-3.1",)
-    rows: list[Check] = []
-    for name in checks:
-        if name == "theorem-3.1":
-            rows += _theorem_3_1(agg)
-        elif name == "theorem-3.2":
-            rows += _theorem_3_2(agg, realization)
-        elif name == "consistency":
-            rows += _consistency(agg)
-        elif name == "lemma-10":
-            rows += _lemma_10(agg.model, agg)
-        elif name == "lemma-11":
-            rows += _lemma_11(agg.model, agg)
-        elif name == "theorem-4.1":
-            rows += _theorem_4_1(agg.model, agg, adjust)
-        else:
-            raise ModelError(None, "--check", f"one of {list(CHECKS)}", repr(name))
+    rows = _run(agg, checks, realization, adjust, exact=False)
+    if exact:
+        size = sum(node.cpt.size for node in agg.model.nodes.values())
+        if size > EXACT_LIMIT:
+            raise ModelError(None, "--exact", f"a model with at most {EXACT_LIMIT} CPT entries for rational "
+                             "arithmetic", f"{size} entries")
+        exact_rows = _run(agg, checks, realization, adjust, exact=True)
+        rows = [replace(row, holds_exactly=twin.holds) for row, twin in zip(rows, exact_rows, strict=True)]
     return Verification(agg.model.name, tuple(rows))

@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from discagg import __version__
-from discagg.errors import ModelError, SolverError
+from discagg.draw import draw_graph
+from discagg.errors import DiscaggError, ModelError, SolverError
+from discagg.graphs import amalgamated_graph, macro_intervention_graph
 from discagg.aggregation import Aggregation
 from discagg.checks import CHECKS, verify
 from discagg.io import (load_model, load_realization, load_targets, load_values, read_json, save_model,
                         save_realization)
-from discagg.paradox import CounterexampleNotFound, generate_counterexample
+from discagg.paradox import CounterexampleNotFound, HypothesisError, generate_counterexample
 from discagg.ranges import effect_bounds, most_inducing, reach
 from discagg.render import format_table, render_bounds, render_inspection, render_solution
 from discagg.report import inspect_model
@@ -97,6 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     verify_cmd.add_argument("--realization", metavar="FILE", help="a discagg/realization-v1 file")
     verify_cmd.add_argument("--check", metavar="NAME", action="append", choices=CHECKS,
                             help=f"a result to check ({', '.join(CHECKS)}); repeatable")
+    verify_cmd.add_argument("--exact", action="store_true",
+                            help="also redo every check in rational arithmetic and report which hold exactly")
     verify_cmd.set_defaults(run=_run_verify)
 
     counter = commands.add_parser(
@@ -115,8 +119,23 @@ def build_parser() -> argparse.ArgumentParser:
     counter.add_argument("--margin", type=float, default=0.05, help="least (X, Ybar) confounding (TV)")
     counter.add_argument("--split", choices=("uniform", "random"), default="uniform",
                          help="how P(Ybar | X, Z) is lifted to P(Y | X, Z)")
+    counter.add_argument("--exact", action="store_true",
+                         help="build a model whose stored floats satisfy the inhibiting equation exactly "
+                              "(certifiable with verify --exact)")
     counter.add_argument("--out", metavar="DIR", required=True)
     counter.set_defaults(run=_run_counterexample)
+
+    graph = commands.add_parser(
+        "graph",
+        help="draw the amalgamated graph (or, with --intervene, the macro-intervention graph)",
+        description="Draw the amalgamated graph of Definition 3 (micro DAG plus aggregation edges), or with "
+                    "--intervene X the macro-intervention graph of Definition 5, to a .png, .svg or .pdf file. "
+                    "Needs matplotlib (pip install 'discagg[plot]').",
+    )
+    graph.add_argument("model", metavar="MODEL", help="a discagg/model-v1 JSON file")
+    graph.add_argument("--intervene", metavar="X", help="a coarsened node to intervene on")
+    graph.add_argument("--out", metavar="FILE", required=True, help="output file: .png, .svg or .pdf")
+    graph.set_defaults(run=_run_graph)
     return parser
 
 
@@ -195,16 +214,21 @@ def _run_verify(args: argparse.Namespace) -> str:
     if family is not None and family.coarsening != agg.cause_map:
         raise ModelError(args.realization, "cause", f"a realization for the cause {agg.cause!r}",
                          repr(family.coarsening.node))
-    result = verify(agg, tuple(args.check) if args.check else None, family)
+    result = verify(agg, tuple(args.check) if args.check else None, family, exact=args.exact)
     if args.json:
         text = _dump(result.to_dict())
     else:
+        header = ["result", "kind", "verdict", "residual"] + (["exactly"] if args.exact else []) + ["statement"]
         rows = [[c.result, c.kind, "holds" if c.holds else ("FAILS" if c.failed else "does not hold"),
-                 f"{c.residual:.3g}", c.statement] for c in result.checks]
-        text = (f"model {result.model}\n\n" + format_table(["result", "kind", "verdict", "residual", "statement"],
-                                                           rows)
+                 f"{c.residual:.3g}"] + (["yes" if c.holds_exactly else "no"] if args.exact else []) + [c.statement]
+                for c in result.checks]
+        text = (f"model {result.model}\n\n" + format_table(header, rows)
                 + "\n\n" + ("every required conclusion holds" if result.ok
                              else "a conclusion that should hold does not"))
+        if args.exact:
+            within = [c for c in result.checks if c.holds and not c.holds_exactly]
+            text += ("; every statement that holds also holds exactly (rational arithmetic)" if not within else
+                     f"; {len(within)} statement(s) hold only within the tolerance, not exactly")
     if not result.ok:
         raise _Failed(text)
     return text
@@ -248,10 +272,11 @@ def _run_counterexample(args: argparse.Namespace) -> str:
     try:
         result = generate_counterexample(
             args.x_states, args.z_states, args.y_states, args.x_macro, args.y_macro, x_macro=x_macro,
-            y_macro=y_macro, realization=realization, seed=args.seed, margin=args.margin, split=args.split)
+            y_macro=y_macro, realization=realization, seed=args.seed, margin=args.margin, split=args.split,
+            exact=args.exact)
     except ModelError as exc:
         raise (exc.with_source(source) if exc.source is None and source else exc) from None
-    except CounterexampleNotFound as exc:
+    except (CounterexampleNotFound, HypothesisError) as exc:
         raise ModelError(None, None, "inputs that admit a paradoxical model", str(exc)) from None
     out.mkdir(parents=True, exist_ok=True)
     save_model(result.model, out / "model.json")
@@ -261,6 +286,24 @@ def _run_counterexample(args: argparse.Namespace) -> str:
     lines.append(f"wrote {out / 'model.json'} and {out / 'realization.json'}; "
                  f"check with: discagg verify {out / 'model.json'} --realization {out / 'realization.json'}")
     return "\n".join(lines)
+
+
+def _run_graph(args: argparse.Namespace) -> str:
+    model = load_model(args.model)
+    with _naming(args.model):
+        if args.intervene:
+            drawn = macro_intervention_graph(model, args.intervene)
+            title = f"{model.name}: macro intervention on {args.intervene} (Definition 5)"
+        else:
+            drawn = amalgamated_graph(model)
+            title = f"{model.name}: amalgamated graph (Definition 3)"
+    try:
+        draw_graph(drawn, args.out, title=title, layout=amalgamated_graph(model))
+    except DiscaggError as exc:
+        if isinstance(exc, ModelError):
+            raise
+        raise ModelError(None, "graph", "matplotlib installed", str(exc)) from None
+    return f"wrote {args.out}"
 
 
 def _dump(document: Any) -> str:

@@ -208,7 +208,8 @@ class Coarsening:
         Parameters
         ----------
         p : array-like, with ``p.shape[axis] == n``
-            E.g. a distribution over micro states, or a stack of them.
+            E.g. a distribution over micro states, or a stack of them. An object
+            array of Fractions is summed exactly.
         axis : int
             The micro-state axis.
 
@@ -216,7 +217,10 @@ class Coarsening:
         -------
         ndarray, with that axis of length k
         """
-        p = np.asarray(p, dtype=np.float64)
+        p = np.asarray(p)
+        exact = p.dtype == object  # Fractions: sum each fibre, keeping exact values
+        if not exact:
+            p = p.astype(np.float64, copy=False)
         moved = np.moveaxis(p, axis, 0)
         if moved.shape[0] != self.n_micro:
             raise ValueError(
@@ -224,7 +228,10 @@ class Coarsening:
                 f"micro states of node {self.node!r}"
             )
         flat = moved.reshape(self.n_micro, -1)
-        summed = np.asarray(self.aggregation_matrix @ flat)
+        if exact:
+            summed = np.stack([flat[self.fibre(k)].sum(axis=0) for k in range(self.n_macro)])
+        else:
+            summed = np.asarray(self.aggregation_matrix @ flat)
         return np.moveaxis(summed.reshape((self.n_macro,) + moved.shape[1:]), 0, axis)
 
     def to_mapping(self) -> dict[str, list[str]]:

@@ -13,20 +13,30 @@ kept variables), so the result holds in any DAG, not only the triangle
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 
 import numpy as np
 
 from discagg.errors import ModelError
 from discagg.model import CausalModel
 
-__all__ = ["marginal", "interventional", "interventional_joint"]
+__all__ = ["marginal", "interventional", "interventional_joint", "rational"]
 
 _Factor = tuple[np.ndarray, tuple[str, ...]]
 
 
-def _factors(model: CausalModel, names: set[str], skip: str | None = None) -> list[_Factor]:
+def rational(array: np.ndarray) -> np.ndarray:
+    """The exact rational value of every float64 entry, as an object array of Fractions.
+
+    >>> rational(np.array([0.5, 0.1]))[1]
+    Fraction(3602879701896397, 36028797018963968)
+    """
+    return np.vectorize(Fraction, otypes=[object])(np.asarray(array, dtype=np.float64))
+
+
+def _factors(model: CausalModel, names: set[str], skip: str | None = None, exact: bool = False) -> list[_Factor]:
     return [
-        (model.nodes[n].cpt, model.nodes[n].parents + (n,))
+        (rational(model.nodes[n].cpt) if exact else model.nodes[n].cpt, model.nodes[n].parents + (n,))
         for n in model.topological_order
         if n in names and n != skip
     ]
@@ -104,7 +114,7 @@ def _contract(factors: list[_Factor], keep: tuple[str, ...], cards: dict[str, in
             result = (array.sum(axis=vs.index(var)), tuple(v for v in vs if v != var))
         factors.append(result)
     if not factors:
-        result = (np.ones(()), ())
+        result = (np.ones(()), ())  # nothing to multiply: the empty product
     else:
         result = factors[0]
         for factor in factors[1:]:
@@ -115,11 +125,11 @@ def _contract(factors: list[_Factor], keep: tuple[str, ...], cards: dict[str, in
     # Variables in ``keep`` that no factor mentions (e.g. an intervened node that
     # is not an ancestor of the target) do not change the result: broadcast.
     shape = tuple(cards[v] if v in vs else 1 for v in keep)
-    array = np.asarray(array, dtype=np.float64).reshape(shape)
+    array = np.asarray(array).reshape(shape)
     return np.ascontiguousarray(np.broadcast_to(array, tuple(cards[v] for v in keep)))
 
 
-def marginal(model: CausalModel, variables: Sequence[str]) -> np.ndarray:
+def marginal(model: CausalModel, variables: Sequence[str], *, exact: bool = False) -> np.ndarray:
     """The observational joint distribution of ``variables``.
 
     Parameters
@@ -127,6 +137,9 @@ def marginal(model: CausalModel, variables: Sequence[str]) -> np.ndarray:
     model : CausalModel
     variables : sequence of str
         Distinct node names; they give the axes of the result, in order.
+    exact : bool
+        Compute in rational arithmetic (object array of Fractions), taking each
+        float CPT entry as the rational it exactly is.
 
     Returns
     -------
@@ -144,10 +157,10 @@ def marginal(model: CausalModel, variables: Sequence[str]) -> np.ndarray:
     _check_distinct(model, variables)
     names = model.ancestors(variables)
     cards = {n: model.cardinality(n) for n in names}
-    return _contract(_factors(model, names), variables, cards)
+    return _contract(_factors(model, names, exact=exact), variables, cards)
 
 
-def interventional(model: CausalModel, target: str, intervened: str) -> np.ndarray:
+def interventional(model: CausalModel, target: str, intervened: str, *, exact: bool = False) -> np.ndarray:
     """The interventional kernel ``K[x, y] = P(target = y | do(intervened = x))``.
 
     Computed by the truncated factorisation over the ancestors of ``target`` in
@@ -177,10 +190,12 @@ def interventional(model: CausalModel, target: str, intervened: str) -> np.ndarr
     _check_distinct(model, (target, intervened))
     names = model.ancestors([target], cut_incoming=[intervened]) | {intervened}
     cards = {n: model.cardinality(n) for n in names}
-    return _contract(_factors(model, names, skip=intervened), (intervened, target), cards)
+    return _contract(_factors(model, names, skip=intervened, exact=exact), (intervened, target), cards)
 
 
-def interventional_joint(model: CausalModel, targets: Sequence[str], intervened: str) -> np.ndarray:
+def interventional_joint(
+    model: CausalModel, targets: Sequence[str], intervened: str, *, exact: bool = False
+) -> np.ndarray:
     """``J[x, v_1, ..., v_k] = P(targets = (v_1, ..., v_k) | do(intervened = x))``.
 
     The truncated factorisation over the ancestors of the targets in the
@@ -194,7 +209,7 @@ def interventional_joint(model: CausalModel, targets: Sequence[str], intervened:
     _check_distinct(model, targets + (intervened,))
     names = model.ancestors(targets, cut_incoming=[intervened]) | {intervened}
     cards = {n: model.cardinality(n) for n in names}
-    return _contract(_factors(model, names, skip=intervened), (intervened,) + targets, cards)
+    return _contract(_factors(model, names, skip=intervened, exact=exact), (intervened,) + targets, cards)
 
 
 def _check_distinct(model: CausalModel, variables: tuple[str, ...]) -> None:

@@ -248,6 +248,7 @@ def generate_counterexample(
     seed: int = 0,
     margin: float = 0.05,
     split: str = "uniform",
+    exact: bool = False,
     tolerance: Tolerance = DEFAULT_TOLERANCE,
 ) -> Counterexample:
     """Build a paradoxical model in the sense of Theorem 3.2.
@@ -279,6 +280,15 @@ def generate_counterexample(
     margin : float
         Least (X, Ȳ) confounding (TV) to reach.
     split : {"uniform", "random"}
+    exact : bool
+        Build a model that satisfies equation (60) *exactly* as stored: P(Z),
+        P(X | Z), the realization and the split use a dyadic grid (sums exactly
+        one), and P(Ȳ | X, Z) is a constant per fibre plus exact pair
+        perturbations (see ``_exact_conditional``) instead of the LP, so every
+        float in the file is the intended rational and ``discagg verify --exact``
+        certifies the family as inhibiting with zero residual. The confounding
+        reached is usually smaller than the LP's. Explicit ``p_z``,
+        ``p_x_given_z`` or ``realization`` must then sum to exactly one in binary.
     tolerance : Tolerance
 
     Returns
@@ -310,8 +320,13 @@ def generate_counterexample(
             else _partition("X", xs, _random_partition(rng, n_x, n_x_macro), "X"))
     pi_y = (Coarsening.from_mapping("Y", ys, y_macro) if y_macro is not None
             else _partition("Y", ys, _random_partition(rng, n_y, n_y_macro), "Y"))
-    z_node = Node("Z", zs, [], rng.dirichlet(np.ones(n_z)) if p_z is None else p_z)
-    x_node = Node("X", xs, ["Z"], rng.dirichlet(np.ones(n_x), size=n_z) if p_x_given_z is None else p_x_given_z)
+    bits = max(8, int(np.ceil(np.log2(max(n_x, n_z, n_y) + 2))))
+    if exact:
+        default_z, default_x = _dyadic_rows(rng, n_z, bits), _dyadic_rows(rng, n_x, bits, (n_z,))
+    else:
+        default_z, default_x = rng.dirichlet(np.ones(n_z)), rng.dirichlet(np.ones(n_x), size=n_z)
+    z_node = Node("Z", zs, [], default_z if p_z is None else p_z)
+    x_node = Node("X", xs, ["Z"], default_x if p_x_given_z is None else p_x_given_z)
     probe = CausalModel([z_node, x_node], macro={"X": pi_x})  # validates the given P(Z), P(X | Z)
     pz, pxz = probe.nodes["Z"].cpt, probe.nodes["X"].cpt
     joint = pz[:, None] * pxz  # P(z, x), shape (n_z, n_x)
@@ -321,7 +336,8 @@ def generate_counterexample(
         weights = np.zeros(n_x)
         for k in range(pi_x.n_macro):
             fibre = pi_x.fibre(k)
-            weights[fibre] = rng.dirichlet(np.ones(len(fibre)))
+            weights[fibre] = (_dyadic_rows(rng, len(fibre), bits) if exact
+                              else rng.dirichlet(np.ones(len(fibre))))
         family = RealizationFamily.from_weights(pi_x, weights, tolerance=tolerance)
     else:
         family = RealizationFamily.from_mapping(pi_x, realization, tolerance=tolerance)
@@ -330,12 +346,21 @@ def generate_counterexample(
                         for f in (pi_x.fibre(k) for k in range(pi_x.n_macro))])
     hypotheses = tuple(theorem_3_2_hypotheses(n_x, n_z, pi_x.n_macro, pi_y.n_macro, differs))
 
+    if exact:
+        from discagg.inference import rational
+
+        fibre_sums = pi_x.push_forward(rational(family.weights))
+        for what, sums in (("P(Z)", [sum(rational(pz))]), ("P(X | Z)", [sum(row) for row in rational(pxz)]),
+                           ("the realization over each fibre", list(fibre_sums))):
+            if any(total != 1 for total in sums):
+                raise HypothesisError(f"an exact counterexample needs {what} summing to exactly 1 in binary "
+                                      "floating point (e.g. multiples of 2^-8)")
     k_y = pi_y.n_macro
     with np.errstate(invalid="ignore", divide="ignore"):
         u = np.where(p_x[:, None] > 0, joint.T / p_x[:, None], 0.0) - pz[None, :]  # P(z | x) − P(z), (n_x, n_z)
     B = np.empty((n_x, n_z, k_y))
     best = 0.0
-    for k in range(pi_x.n_macro):
+    for k in range(0 if exact else pi_x.n_macro):
         fibre = pi_x.fibre(k)
         if p_macro[k] <= tolerance.support:
             raise CounterexampleNotFound(f"macro state {pi_x.macro_states[k]!r} has P(xbar) = 0: equation (60) "
@@ -350,6 +375,13 @@ def generate_counterexample(
         b -= v[order][:, :, None] * residual[None, None, :] / (v * v).sum()  # restore (60) exactly
         B[fibre[order]] = b
         best = max(best, (1 - _MIX) * value)
+    if exact:
+        if k_y < 2:
+            raise HypothesisError("an exact counterexample needs |Ybar| >= 2 (with one macro state nothing is "
+                                  "confounded)")
+        B = _exact_conditional(rng, joint, pz, family.weights, pi_x, k_y, bits)
+        u_all = u
+        best = max(float(np.abs(np.einsum("zk,z->k", B[x], u_all[x])).sum() / 2) for x in range(n_x))
     if best < margin:
         raise CounterexampleNotFound(
             f"no model with (X, Ybar) confounding >= {margin:g} for these inputs: the fibre LPs reach at most "
@@ -358,12 +390,19 @@ def generate_counterexample(
     cpt = np.empty((n_x, n_z, n_y))
     for j in range(k_y):
         members = pi_y.fibre(j)
-        if split == "uniform":
+        if exact:  # dyadic shares summing to exactly one: B · share is exact
+            share = _dyadic_rows(rng, len(members), bits, (n_x, n_z), uniform=split == "uniform")
+        elif split == "uniform":
             share = np.full((n_x, n_z, len(members)), 1.0 / len(members))
         else:
             share = rng.dirichlet(np.ones(len(members)), size=(n_x, n_z))
         cpt[:, :, members] = B[:, :, j:j + 1] * share
-    cpt /= cpt.sum(axis=-1, keepdims=True)
+    if exact:
+        if not _exactly_inhibiting(joint, pz, family.weights, pi_x, cpt, pi_y):
+            raise SolverError("the exact counterexample construction lost exactness (a value needed more than "
+                              "53 bits)")
+    else:
+        cpt /= cpt.sum(axis=-1, keepdims=True)
     y_node = Node("Y", ys, ["X", "Z"], cpt)
     model = CausalModel(
         [z_node, x_node, y_node], macro={"X": pi_x, "Y": pi_y}, name="counterexample",
@@ -378,3 +417,76 @@ def generate_counterexample(
     micro = Aggregation.of(model, tolerance=tolerance).micro_confounding()
     confounding = float(np.nanmax(micro.macro_effect_tv))
     return Counterexample(model, family, hypotheses, confounding)
+
+
+def _dyadic_rows(rng: np.random.Generator, n: int, bits: int, size: tuple[int, ...] = (),
+                 uniform: bool = False) -> np.ndarray:
+    """Positive distributions over ``n`` states on the grid 2^-bits, summing to exactly 1."""
+    scale = 2**bits
+    if uniform:
+        raw = np.full(size + (n,), 1.0 / n)
+    else:
+        raw = rng.dirichlet(np.ones(n), size=size or None).reshape(size + (n,))
+    ints = np.floor(raw * (scale - n)).astype(np.int64) + 1
+    deficit = scale - ints.sum(axis=-1)
+    np.put_along_axis(ints, raw.argmax(axis=-1)[..., None],
+                      np.take_along_axis(ints, raw.argmax(axis=-1)[..., None], axis=-1) + deficit[..., None], axis=-1)
+    return ints / scale
+
+
+def _exact_conditional(rng: np.random.Generator, joint: np.ndarray, pz: np.ndarray, weights: np.ndarray,
+                       pi_x: Coarsening, k_y: int, bits: int) -> np.ndarray:
+    """P(Ȳ | X, Z) satisfying equation (60) exactly, built from exactly representable pieces.
+
+    Per fibre, equation (60) times P(x̄) reads ``Σ_xz w[x, z] B[x, z] = 0`` with
+    ``w = P(z) P(x | z) − P(x̄) P(z) q(x)``, whose entries sum to exactly 0. A
+    constant distribution ``r`` satisfies it; on each micro state ``x`` the pair
+    perturbation ``B[x, z1] += ε w[x, z2] (e0 − e1)``, ``B[x, z2] −= ε w[x, z1] (e0 − e1)``
+    keeps it exact and confounds (X, Ȳ) at ``x``. ``ε`` is a power of two, so
+    every entry stays a float that is exactly the intended rational.
+    """
+    n_z, n_x = joint.shape
+    lowest = 5 * bits - 52  # least exponent of ε keeping every entry within float64's 53 bits
+    B = np.empty((n_x, n_z, k_y))
+    for k in range(pi_x.n_macro):
+        fibre = pi_x.fibre(k)
+        p_bar = joint[:, fibre].sum()
+        w = joint[:, fibre].T - p_bar * pz[None, :] * weights[fibre][:, None]  # (|F|, n_z), exact
+        r = _dyadic_rows(rng, k_y, bits)
+        B[fibre] = r
+        for row, x in enumerate(fibre):
+            p_x = joint[:, x].sum()
+            u = joint[:, x] / p_x - pz if p_x > 0 else np.zeros(n_z)
+            # gain of the pair (z1, z2): ε (w_z2 u_z1 − w_z1 u_z2) on component 0 of P(Ȳ | x) − P(Ȳ | do(x))
+            gain = u[:, None] * w[row][None, :] - w[row][:, None] * u[None, :]
+            z1, z2 = np.unravel_index(np.argmax(np.abs(gain)), gain.shape)
+            if gain[z1, z2] == 0:
+                continue
+            sign = 1.0 if gain[z1, z2] > 0 else -1.0
+            d1, d2 = sign * w[row, z2], -sign * w[row, z1]  # change of component 0 (component 1 gets minus)
+            limit = min(r[0] / abs(d) if d < 0 else r[1] / d if d > 0 else np.inf for d in (d1, d2))
+            if not np.isfinite(limit) or limit <= 0:
+                continue
+            exponent = int(np.floor(np.log2(limit)))
+            if exponent < lowest:
+                continue
+            eps = 2.0**exponent
+            for z, d in ((z1, d1), (z2, d2)):
+                B[x, z, 0] = r[0] + eps * d
+                B[x, z, 1] = r[1] - eps * d
+    return B
+
+
+def _exactly_inhibiting(joint: np.ndarray, pz: np.ndarray, weights: np.ndarray, pi_x: Coarsening,
+                        cpt: np.ndarray, pi_y: Coarsening) -> bool:
+    """Check equation (60) for the stored floats in rational arithmetic."""
+    from discagg.inference import rational
+
+    j, z, q = rational(joint), rational(pz), rational(weights)
+    b = pi_y.push_forward(rational(cpt), axis=2)
+    for k in range(pi_x.n_macro):
+        fibre = pi_x.fibre(k)
+        w = j[:, fibre].T - j[:, fibre].sum() * z[None, :] * q[fibre][:, None]
+        if any(v != 0 for v in np.einsum("xz,xzk->k", w, b[fibre])):
+            return False
+    return True

@@ -150,8 +150,9 @@ def test_verifiers_fail_on_models_built_to_violate_them():
 def test_shipped_counterexample_verifies():
     model = load_model(DATA / "counterexample" / "model.json")
     family = load_realization(DATA / "counterexample" / "realization.json", model)
-    result = verify(Aggregation.of(model), None, family)
-    assert result.ok and all(c.holds for c in result.checks if c.result == "theorem-3.2")
+    result = verify(Aggregation.of(model), None, family, exact=True)
+    assert result.ok
+    assert all(c.holds and c.holds_exactly for c in result.checks if c.result == "theorem-3.2")
 
 
 def run(argv):
@@ -190,3 +191,66 @@ def test_cli_bad_realization_for_counterexample(tmp_path):
                           str(tmp_path / "o")])
     assert code == 2 and out == ""
     assert err.startswith(f"discagg: error: {bad}: realization.X0: expected probabilities over the fibre summing")
+
+
+@pytest.mark.filterwarnings("ignore::discagg.CoarseningWarning")
+@settings(max_examples=20)
+@given(st.integers(3, 10), st.integers(2, 6), st.integers(0, 10_000), st.data())
+def test_exact_counterexamples_hold_in_rational_arithmetic(n_x, n_z, seed, data):
+    n_y_macro = data.draw(st.integers(2, max(2, min(n_x, n_z) - 1)))
+    n_y = data.draw(st.integers(n_y_macro, n_y_macro + 2))
+    ce = generate_counterexample(n_x, n_z, n_y, data.draw(st.integers(1, n_x - 1)), n_y_macro, seed=seed,
+                                 margin=0.0, exact=True, split=data.draw(st.sampled_from(["uniform", "random"])))
+    result = verify(Aggregation.of(ce.model), ("theorem-3.2",), ce.realization, exact=True)
+    inhibiting = result.checks[-1]
+    assert inhibiting.holds_exactly and inhibiting.residual == 0.0
+    for check in result.checks:  # float verdicts agree with the exact ones on these strict statements
+        if check.kind == "conclusion" and check.holds_exactly is not None and check.residual > 1e-9:
+            assert check.holds == check.holds_exactly
+
+
+def test_float_counterexample_is_inhibiting_only_within_tolerance():
+    ce = generate_counterexample(6, 4, 5, 2, 2, seed=3, margin=0.05)
+    inhibiting = verify(Aggregation.of(ce.model), ("theorem-3.2",), ce.realization, exact=True).checks[-1]
+    assert inhibiting.holds and 0 < inhibiting.residual <= 1e-12
+    assert inhibiting.holds_exactly is False
+
+
+def test_exact_counterexample_rejects_inexact_inputs():
+    with pytest.raises(HypothesisError, match="P\\(Z\\) summing to exactly 1"):
+        generate_counterexample(4, 3, 3, 2, 2, p_z=np.array([0.1, 0.2, 0.7]), exact=True, margin=0.0)
+
+
+def test_exact_verification_size_limit():
+    from discagg import ModelError
+
+    ce = generate_counterexample(200, 50, 10, 20, 3, seed=1, margin=0.0, exact=True)
+    with pytest.raises(ModelError, match="at most 20000 CPT entries"):
+        verify(Aggregation.of(ce.model), ("theorem-3.2",), ce.realization, exact=True)
+
+
+def test_cli_exact_counterexample_and_exact_verify(tmp_path):
+    out = tmp_path / "ce"
+    code, _, err = run(["counterexample", "--x-states", "7", "--z-states", "4", "--y-states", "5", "--x-macro", "3",
+                        "--y-macro", "2", "--exact", "--margin", "0.01", "--seed", "8", "--out", str(out)])
+    assert code == 0, err
+    code, text, _ = run(["verify", str(out / "model.json"), "--realization", str(out / "realization.json"),
+                         "--check", "theorem-3.2", "--exact"])
+    assert code == 0
+    assert text.rstrip().endswith("every statement that holds also holds exactly (rational arithmetic)")
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg"])
+def test_cli_graph_draws(tmp_path, suffix):
+    target = tmp_path / f"g{suffix}"
+    code, out, err = run(["graph", "data/figure5.json", "--intervene", "Price", "--out", str(target)])
+    assert code == 0 and err == "" and out.strip() == f"wrote {target}"
+    head = target.read_bytes()[:64]
+    assert head.startswith(b"\x89PNG") if suffix == ".png" else b"<svg" in target.read_bytes()[:2000]
+
+
+def test_cli_graph_bad_inputs(tmp_path):
+    code, out, err = run(["graph", "data/figure5.json", "--out", str(tmp_path / "g.jpeg")])
+    assert code == 2 and "--out: expected a file name ending in one of" in err
+    code, out, err = run(["graph", "data/figure5.json", "--intervene", "Nope", "--out", str(tmp_path / "g.png")])
+    assert code == 2 and "data/figure5.json" in err and not (tmp_path / "g.png").exists()
