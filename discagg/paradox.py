@@ -134,6 +134,9 @@ def theorem_3_2_hypotheses(
     checks = [
         Hypothesis("|Ybar| < min(|X|, |Z|)", n_y_macro < min(n_x, n_z),
                    f"|Ybar| = {n_y_macro}, |X| = {n_x}, |Z| = {n_z}"),
+        Hypothesis("|Ybar| >= 2", n_y_macro >= 2,
+                   f"|Ybar| = {n_y_macro}; with one macro state P(Ybar | X) = 1 and (X, Ybar) cannot be "
+                   "confounded (the paper's statement omits this)"),
         Hypothesis("|Xbar| < |X|", n_x_macro < n_x, f"|Xbar| = {n_x_macro}, |X| = {n_x}"),
     ]
     if differs is not None:
@@ -306,7 +309,7 @@ def generate_counterexample(
     --------
     >>> ce = generate_counterexample(4, 3, 4, 2, 2, seed=1, margin=0.01)
     >>> [h.holds for h in ce.hypotheses]
-    [True, True, True]
+    [True, True, True, True]
     >>> ce.confounding >= 0.01
     True
     """
@@ -346,6 +349,10 @@ def generate_counterexample(
                         for f in (pi_x.fibre(k) for k in range(pi_x.n_macro))])
     hypotheses = tuple(theorem_3_2_hypotheses(n_x, n_z, pi_x.n_macro, pi_y.n_macro, differs))
 
+    if pi_y.n_macro < 2:
+        raise HypothesisError("Theorem 3.2's conclusion 1 needs |Ybar| >= 2: with one macro state P(Ybar | X) = 1 "
+                              "and (X, Ybar) cannot be confounded (the paper's hypothesis |Ybar| < min(|X|, |Z|) "
+                              "allows |Ybar| = 1)")
     if exact:
         from discagg.inference import rational
 
@@ -376,9 +383,6 @@ def generate_counterexample(
         B[fibre[order]] = b
         best = max(best, (1 - _MIX) * value)
     if exact:
-        if k_y < 2:
-            raise HypothesisError("an exact counterexample needs |Ybar| >= 2 (with one macro state nothing is "
-                                  "confounded)")
         B = _exact_conditional(rng, joint, pz, family.weights, pi_x, k_y, bits)
         u_all = u
         best = max(float(np.abs(np.einsum("zk,z->k", B[x], u_all[x])).sum() / 2) for x in range(n_x))

@@ -254,3 +254,11 @@ def test_cli_graph_bad_inputs(tmp_path):
     assert code == 2 and "--out: expected a file name ending in one of" in err
     code, out, err = run(["graph", "data/figure5.json", "--intervene", "Nope", "--out", str(tmp_path / "g.png")])
     assert code == 2 and "data/figure5.json" in err and not (tmp_path / "g.png").exists()
+
+
+def test_one_macro_state_of_y_cannot_be_paradoxical():
+    with pytest.raises(HypothesisError, match=r"needs \|Ybar\| >= 2"):
+        generate_counterexample(4, 3, 3, 2, 1, seed=0)
+    code, out, err = run(["counterexample", "--x-states", "4", "--z-states", "3", "--y-states", "3", "--x-macro", "2",
+                          "--y-macro", "1", "--out", "/tmp/never-written"])
+    assert code == 2 and out == "" and "needs |Ybar| >= 2" in err

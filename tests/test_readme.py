@@ -19,8 +19,11 @@ def test_python_example_runs():
 
 
 def test_setup_commands_are_exactly_two_and_shown_output_is_current():
-    commands = _blocks("bash")
-    assert len(commands) == 2
+    first_screen = README.split("\n## ", 1)[0]
+    commands = re.findall(r"```bash\n(.*?)```", first_screen, flags=re.S)
+    assert len(commands) == 2  # the first screen: one runs the main job, one the test suite
+    assert commands[1].strip().endswith(".venv/bin/python -m pytest")
+    assert commands[1].strip() in open(ROOT / ".ci" / "run").read()  # CI runs the same command
     main_command = commands[0].strip().split("&&")[-1].split()
     assert main_command[0].endswith("discagg")
     shown = _blocks("text")[0]
