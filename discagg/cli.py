@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="check the hypotheses and conclusions of the paper's results on a model",
         description="Print each hypothesis and conclusion of the named results with its numeric residual. "
                     "Exit 0 when every conclusion that should hold does hold, 1 otherwise. Checks: "
-                    "theorem-3.1 (default), theorem-3.2 (default with --realization), consistency.",
+                    f"{', '.join(CHECKS)}; by default theorem-3.1, plus theorem-3.2 with --realization.",
     )
     _common(verify_cmd)
     verify_cmd.add_argument("--realization", metavar="FILE", help="a discagg/realization-v1 file")

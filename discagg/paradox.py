@@ -22,8 +22,8 @@ from discagg.model import CausalModel, Node, Query
 from discagg.realization import RealizationFamily
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
-__all__ = ["HypothesisError", "lemma5", "Hypothesis", "Counterexample", "generate_counterexample",
-           "theorem_3_2_hypotheses"]
+__all__ = ["HypothesisError", "lemma5", "Hypothesis", "Counterexample", "CounterexampleNotFound",
+           "generate_counterexample", "theorem_3_2_hypotheses"]
 
 
 class HypothesisError(DiscaggError, ValueError):
@@ -209,21 +209,23 @@ def _fibre_lp(v: np.ndarray, u: np.ndarray, k: int, subsets: list[np.ndarray]) -
 
 
 class CounterexampleNotFound(DiscaggError):
-    """The LPs show no model with the requested confounding margin for these inputs.
+    """The construction's LPs cannot reach the requested confounding margin.
+
+    Each fibre's LP maximises the confounding of one micro state (the one whose
+    P(Z | x) is farthest from P(Z)) over a family of sets of macro states of Ȳ;
+    this is not an exhaustive search over all models, so a larger margin may
+    still be reachable by another construction.
 
     Attributes
     ----------
     best : float
-        The largest (X, Ȳ) confounding the LPs reach (each LP's optimum is
-        certified by its dual, as HiGHS returns an optimal primal-dual pair).
+        The largest (X, Ȳ) confounding those LPs reach (their optimal values).
     """
 
     def __init__(self, message: str, best: float) -> None:
         super().__init__(message)
         self.best = best
 
-
-__all__ += ["CounterexampleNotFound"]
 
 _MIX = 0.2  # weight of the constant-per-fibre solution mixed into each LP vertex
 
@@ -388,8 +390,9 @@ def generate_counterexample(
         best = max(float(np.abs(np.einsum("zk,z->k", B[x], u_all[x])).sum() / 2) for x in range(n_x))
     if best < margin:
         raise CounterexampleNotFound(
-            f"no model with (X, Ybar) confounding >= {margin:g} for these inputs: the fibre LPs reach at most "
-            f"{best:.3g} (optimal values, certified by their duals)", best)
+            f"the construction reaches (X, Ybar) confounding {best:.3g} < margin {margin:g} for these inputs: the "
+            "fibre LPs (each maximising the confounding of its micro state farthest from P(Z)) reach at most that",
+            best)
 
     cpt = np.empty((n_x, n_z, n_y))
     for j in range(k_y):
