@@ -26,7 +26,7 @@ import numpy as np
 from discagg.coarsening import Coarsening
 from discagg.distances import kl_divergence, max_abs_difference, total_variation
 from discagg.errors import ModelError
-from discagg.inference import interventional, marginal
+from discagg.inference import interventional_joint, marginal
 from discagg.model import CausalModel
 from discagg.realization import RealizationFamily
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
@@ -160,10 +160,14 @@ class Aggregation:
             cause = model.query.cause if cause is None else cause
             effect = model.query.effect if effect is None else effect
         for role, name in (("cause", cause), ("effect", effect)):
-            if name not in model.nodes:
-                raise ModelError(None, role, f"a node of the model {list(model.nodes)}", repr(name))
+            if name not in model.nodes and name not in model.groups:
+                known = list(model.nodes) + list(model.groups)
+                raise ModelError(None, role, f"a node or group of the model {known[:20]}", repr(name))
         if cause == effect:
             raise ModelError(None, None, "different cause and effect nodes", f"{cause!r} for both")
+        shared = set(model.members(cause)) & set(model.members(effect))
+        if shared:
+            raise ModelError(None, None, "cause and effect groups without common nodes", f"{sorted(shared)} in both")
         model.coarsening(cause)
         model.coarsening(effect)
         return cls(model, cause, effect, tolerance)
@@ -182,20 +186,46 @@ class Aggregation:
 
     # -- micro quantities ----------------------------------------------------------------------
 
+    def tables(self, *, exact: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """The observational joint and the interventional kernel, computed afresh.
+
+        For a group, a micro state is a joint state of its nodes (the last node
+        varying fastest) and ``do(X = x)`` intervenes on all of them at once.
+
+        Parameters
+        ----------
+        exact : bool
+            Rational arithmetic (object arrays of Fractions).
+
+        Returns
+        -------
+        joint, kernel : ndarray, shape ``(|X|, |Y|)``
+        """
+        causes, effects = self.model.members(self.cause), self.model.members(self.effect)
+        shape = (self.cause_map.n_micro, self.effect_map.n_micro)
+        joint = marginal(self.model, causes + effects, exact=exact).reshape(shape)
+        kernel = interventional_joint(self.model, effects, causes, exact=exact).reshape(shape)
+        return joint, kernel
+
     @cached_property
+    def _tables(self) -> tuple[np.ndarray, np.ndarray]:
+        joint, kernel = self.tables()
+        return _readonly(joint), _readonly(kernel)
+
+    @property
     def joint(self) -> np.ndarray:
         """Observational ``P(X = x, Y = y)``, shape ``(|X|, |Y|)``."""
-        return _readonly(marginal(self.model, [self.cause, self.effect]))
+        return self._tables[0]
 
     @cached_property
     def p_cause(self) -> np.ndarray:
         """Observational ``P(X = x)``, shape ``(|X|,)``."""
         return _readonly(self.joint.sum(axis=1))
 
-    @cached_property
+    @property
     def kernel(self) -> np.ndarray:
         """Micro interventional kernel ``P(Y = y | do(X = x))``, shape ``(|X|, |Y|)``."""
-        return _readonly(interventional(self.model, self.effect, self.cause))
+        return self._tables[1]
 
     @cached_property
     def macro_kernel(self) -> np.ndarray:

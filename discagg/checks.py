@@ -120,8 +120,7 @@ class _Quantities:
     def __init__(self, agg: Aggregation, exact: bool) -> None:
         self.pi_x, self.pi_y = agg.cause_map, agg.effect_map
         if exact:
-            self.joint = marginal(agg.model, [agg.cause, agg.effect], exact=True)
-            self.kernel = interventional(agg.model, agg.effect, agg.cause, exact=True)
+            self.joint, self.kernel = agg.tables(exact=True)
             self.tol: float = 0
             self.support: float = 0
         else:
@@ -178,6 +177,8 @@ def _theorem_3_1(agg: Aggregation, exact: bool = False) -> list[Check]:
 
 def _is_triangle(agg: Aggregation) -> tuple[bool, str]:
     model, x, y = agg.model, agg.cause, agg.effect
+    if x not in model.nodes or y not in model.nodes:
+        return False, "the theorem's X and Y are single nodes, not groups"
     others = [n for n in model.nodes if n not in (x, y)]
     if len(others) != 1:
         return False, f"the model has {len(model.nodes)} nodes; the theorem's graph has 3"
@@ -193,7 +194,7 @@ def _theorem_3_2(agg: Aggregation, family: RealizationFamily | None, exact: bool
     checks = [Check("theorem-3.2", "hypothesis", f"graph is Z -> X, Z -> Y, X -> Y ({detail})", triangle,
                     0.0 if triangle else 1.0)]
     n_z = agg.model.cardinality(next(n for n in agg.model.nodes if n not in (agg.cause, agg.effect))) \
-        if len(agg.model.nodes) == 3 else 0
+        if len(agg.model.nodes) == 3 and triangle else 0
     differs = None
     if family is not None:
         natural, weights = q.natural(), q.weights(family)
@@ -292,6 +293,8 @@ def _theorem_4_1(model: CausalModel, agg: Aggregation, adjust: tuple[str, ...] |
                  label: str = "theorem-4.1", exact: bool = False) -> list[Check]:
     tol, support = (0, 0) if exact else (agg.tolerance.equality, agg.tolerance.support)
     i, j = agg.cause, agg.effect
+    if i not in model.nodes or j not in model.nodes:
+        raise ModelError(None, "--check", f"{label} with a single-node cause and effect", "a group")
     if adjust is None:
         descendants = nx.descendants(model.graph, i)
         adjust = tuple(n for n in model.nodes if n not in descendants and n not in (i, j))

@@ -145,6 +145,33 @@ class Coarsening:
             )
         return cls(node, micro_states, tuple(macro_states), tuple(members), _readonly(assignment))
 
+    @classmethod
+    def from_assignment(
+        cls, node: str, micro_states: Sequence[str], macro_states: Sequence[str], assignment: np.ndarray
+    ) -> "Coarsening":
+        """Build a coarsening from the macro index of every micro state (fast for large spaces).
+
+        Raises
+        ------
+        ModelError
+            If an index is out of range or a macro state gets no micro state.
+        """
+        assignment = np.asarray(assignment, dtype=np.intp).copy()
+        micro_states, macro_states = tuple(micro_states), tuple(macro_states)
+        if assignment.shape != (len(micro_states),) or (assignment < 0).any() or (
+                assignment >= len(macro_states)).any():
+            raise ModelError(None, f"macro.{node}", f"a macro index in [0, {len(macro_states)}) for each of the "
+                             f"{len(micro_states)} micro states", f"shape {assignment.shape}")
+        counts = np.bincount(assignment, minlength=len(macro_states))
+        if (counts == 0).any():
+            empty = [macro_states[k] for k in np.flatnonzero(counts == 0)]
+            raise ModelError(None, f"macro.{node}", "every macro state non-empty", f"{empty} empty")
+        order = np.argsort(assignment, kind="stable")
+        bounds = np.concatenate([[0], np.cumsum(counts)])
+        members = tuple(tuple(micro_states[i] for i in order[bounds[k]:bounds[k + 1]])
+                        for k in range(len(macro_states)))
+        return cls(node, micro_states, macro_states, members, _readonly(assignment))
+
     @property
     def n_micro(self) -> int:
         """Number of micro states."""

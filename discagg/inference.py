@@ -194,22 +194,41 @@ def interventional(model: CausalModel, target: str, intervened: str, *, exact: b
 
 
 def interventional_joint(
-    model: CausalModel, targets: Sequence[str], intervened: str, *, exact: bool = False
+    model: CausalModel, targets: Sequence[str], intervened: str | Sequence[str], *, exact: bool = False
 ) -> np.ndarray:
-    """``J[x, v_1, ..., v_k] = P(targets = (v_1, ..., v_k) | do(intervened = x))``.
+    """``J[x_1, ..., x_m, v_1, ..., v_k] = P(targets = v | do(intervened = x))``.
 
-    The truncated factorisation over the ancestors of the targets in the
-    mutilated graph, as :func:`interventional` but keeping several nodes.
+    The truncated factorisation over the ancestors of the targets in the graph
+    with every edge into an intervened node removed: the intervened nodes' CPTs
+    are dropped and the nodes clamped, jointly. As :func:`interventional`, but
+    for a set of intervened nodes and several targets.
+
+    Parameters
+    ----------
+    targets : sequence of str
+    intervened : str or sequence of str
+        One node, or several intervened on at once.
 
     Returns
     -------
-    ndarray, shape ``(|intervened|, |t_1|, ..., |t_k|)``
+    ndarray, shape ``(|x_1|, ..., |x_m|, |t_1|, ..., |t_k|)``
+
+    Examples
+    --------
+    >>> from discagg.model import CausalModel, Node
+    >>> a = Node("A", ["a0", "a1"], [], [0.5, 0.5])
+    >>> b = Node("B", ["b0", "b1"], ["A"], [[0.9, 0.1], [0.2, 0.8]])
+    >>> c = Node("C", ["c0", "c1"], ["A", "B"], [[[1.0, 0.0], [0.5, 0.5]], [[0.5, 0.5], [0.0, 1.0]]])
+    >>> interventional_joint(CausalModel([a, b, c]), ["C"], ["A", "B"])[1, 0]  # do(A = a1, B = b0)
+    array([0.5, 0.5])
     """
     targets = tuple(targets)
-    _check_distinct(model, targets + (intervened,))
-    names = model.ancestors(targets, cut_incoming=[intervened]) | {intervened}
+    clamped = (intervened,) if isinstance(intervened, str) else tuple(intervened)
+    _check_distinct(model, targets + clamped)
+    names = model.ancestors(targets, cut_incoming=clamped) | set(clamped)
     cards = {n: model.cardinality(n) for n in names}
-    return _contract(_factors(model, names, skip=intervened, exact=exact), (intervened,) + targets, cards)
+    factors = [f for f in _factors(model, names, exact=exact) if f[1][-1] not in clamped]
+    return _contract(factors, clamped + targets, cards)
 
 
 def _check_distinct(model: CausalModel, variables: tuple[str, ...]) -> None:

@@ -9,12 +9,14 @@ The format (a public contract)::
        "Y": {"states": ["y0", "y1"], "parents": ["X", "Z"], "cpt": [[[...], [...]], ...]}},
      "macro": {"X": {"low": ["x0", "x1"], "high": ["x2"]},
                "Y": {"no": ["y0"], "yes": ["y1"]}},
+     "groups": {"version": 1, "groups": {"XZ": {"nodes": ["X", "Z"], "map": {"sum": "index"}}}},
      "query": {"cause": "X", "effect": "Y"}}
 
 ``nodes.Y.cpt[i][j]`` is ``P(Y | X = X.states[i], Z = Z.states[j])``: one nesting
 level per parent, in the listed order, then the node's own states. ``format``
 and ``nodes`` are required; ``name`` (default: the file's stem),
-``description``, ``macro`` and ``query`` are optional. Unknown keys are errors.
+``description``, ``macro``, ``groups`` (macro variables over several nodes, see
+:mod:`discagg.groups`) and ``query`` are optional. Unknown keys are errors.
 Saving writes every key, so a saved model loads back equal and saves to the same
 text.
 """
@@ -32,6 +34,7 @@ import numpy as np
 
 from discagg.coarsening import Coarsening
 from discagg.errors import ModelError, describe
+from discagg.groups import GROUPS_VERSION, build_group
 from discagg.model import CausalModel, Node, Query
 from discagg.realization import RealizationFamily
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
@@ -57,7 +60,7 @@ __all__ = [
 MODEL_FORMAT = "discagg/model-v1"
 REALIZATION_FORMAT = "discagg/realization-v1"
 
-_TOP_KEYS = ("format", "name", "description", "nodes", "macro", "query")
+_TOP_KEYS = ("format", "name", "description", "nodes", "macro", "groups", "query")
 _NODE_KEYS = ("states", "parents", "cpt")
 
 
@@ -219,13 +222,29 @@ def _model_from_dict(data: Any, default_name: str, tolerance: Tolerance) -> Caus
                 _string_list(group, f"macro.{node_name}.{macro_state}", "micro state names")
             macro[node_name] = Coarsening.from_mapping(node_name, headers[node_name][0], mapping)
 
+    groups = {}
+    if "groups" in data:
+        raw_groups = _require_object(data["groups"], "groups", 'an object {"version": 1, "groups": {...}}')
+        _check_keys(raw_groups, ("version", "groups"), ("version", "groups"), "groups")
+        if raw_groups["version"] != GROUPS_VERSION:
+            raise ModelError(None, "groups.version", repr(GROUPS_VERSION), describe(raw_groups["version"]))
+        states = {n: h[0] for n, h in headers.items()}
+        for group_name, raw in _require_object(raw_groups["groups"], "groups.groups",
+                                               "an object mapping group names to groups").items():
+            where = f"groups.groups.{group_name}"
+            raw = _require_object(raw, where, "an object with keys 'nodes' and 'map'")
+            _check_keys(raw, ("nodes", "map"), ("nodes", "map"), where)
+            nodes = _string_list(raw["nodes"], f"{where}.nodes", "node names")
+            groups[group_name] = build_group(group_name, nodes, states, raw["map"], path=where)
+
     query = None
     if "query" in data:
         raw_query = _require_object(data["query"], "query", "an object with keys 'cause' and 'effect'")
         _check_keys(raw_query, ("cause", "effect"), ("cause", "effect"), "query")
         query = Query(_name(raw_query["cause"], "query.cause", "a node name"),
                       _name(raw_query["effect"], "query.effect", "a node name"))
-    return CausalModel(nodes, macro=macro, name=name, description=description, query=query, tolerance=tolerance)
+    return CausalModel(nodes, macro=macro, name=name, description=description, query=query, tolerance=tolerance,
+                       groups=groups)
 
 
 def _string_list(value: Any, path: str, what: str) -> tuple[str, ...]:
@@ -281,6 +300,9 @@ def model_to_dict(model: CausalModel) -> dict[str, Any]:
         },
         "macro": {name: coarsening.to_mapping() for name, coarsening in model.macro.items()},
     }
+    if model.groups:
+        doc["groups"] = {"version": GROUPS_VERSION, "groups": {
+            name: {"nodes": list(group.nodes), "map": dict(group.spec)} for name, group in model.groups.items()}}
     if model.query is not None:
         doc["query"] = {"cause": model.query.cause, "effect": model.query.effect}
     return doc

@@ -18,6 +18,7 @@ import numpy as np
 
 from discagg.coarsening import Coarsening
 from discagg.errors import ModelError
+from discagg.groups import Group
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
 __all__ = ["Node", "Query", "CausalModel"]
@@ -105,9 +106,11 @@ class CausalModel:
         Coarsenings by node name.
     name, description : str
     query : Query, optional
-        Default cause and effect.
+        Default cause and effect (nodes or groups).
     tolerance : Tolerance
         Used only to validate normalisation at construction.
+    groups : mapping of str to Group, optional
+        Macro variables over several nodes (:mod:`discagg.groups`).
 
     Examples
     --------
@@ -126,6 +129,7 @@ class CausalModel:
     description: str = ""
     query: Query | None = None
     tolerance: Tolerance = field(default=DEFAULT_TOLERANCE, repr=False)
+    groups: Mapping[str, Group] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         nodes = self.nodes
@@ -153,10 +157,23 @@ class CausalModel:
                                  f"a coarsening of the states {list(by_name[node_name].states)}",
                                  f"one of node {coarsening.node!r} with states {list(coarsening.micro_states)}")
         object.__setattr__(self, "macro", MappingProxyType(macro))
+        groups = dict(self.groups)
+        for group_name, group in groups.items():
+            where = f"groups.{group_name}"
+            if group_name in by_name or group.name != group_name:
+                raise ModelError(None, where, "a group name different from every node name", repr(group_name))
+            for i, node in enumerate(group.nodes):
+                if node not in by_name:
+                    raise ModelError(None, f"{where}.nodes[{i}]", f"a node of the model {list(by_name)}", repr(node))
+            expected = int(np.prod([by_name[n].cardinality for n in group.nodes]))
+            if group.coarsening.n_micro != expected:
+                raise ModelError(None, where, f"a coarsening of the {expected} joint states", str(
+                    group.coarsening.n_micro))
+        object.__setattr__(self, "groups", MappingProxyType(groups))
         if self.query is not None:
             for role in ("cause", "effect"):
                 value = getattr(self.query, role)
-                if value not in by_name:
+                if value not in by_name and value not in groups:
                     raise ModelError(None, f"query.{role}", f"a node of the model {list(by_name)}", repr(value))
             if self.query.cause == self.query.effect:
                 raise ModelError(None, "query", "different cause and effect nodes",
@@ -263,8 +280,16 @@ class CausalModel:
                 stack.extend(self.nodes[name].parents)
         return result
 
+    def members(self, name: str) -> tuple[str, ...]:
+        """The nodes of a group, or ``(name,)`` for a node; raises :class:`ModelError` if unknown."""
+        if name in self.groups:
+            return self.groups[name].nodes
+        return (self.node(name).name,)
+
     def coarsening(self, name: str) -> Coarsening:
-        """The coarsening of node ``name``; raises :class:`ModelError` if it has none."""
+        """The coarsening of node or group ``name``; raises :class:`ModelError` if it has none."""
+        if name in self.groups:
+            return self.groups[name].coarsening
         self.node(name)
         try:
             return self.macro[name]
@@ -283,6 +308,8 @@ class CausalModel:
             and all(self.nodes[n] == other.nodes[n] for n in self.nodes)
             and list(self.macro) == list(other.macro)
             and all(self.macro[n] == other.macro[n] for n in self.macro)
+            and list(self.groups) == list(other.groups)
+            and all(self.groups[g] == other.groups[g] for g in self.groups)
         )
 
     __hash__ = None  # type: ignore[assignment]

@@ -210,6 +210,6 @@ def inspect_model(
         micro_max_tv=float(np.max(micro.effect_tv[s], initial=0.0)),
         micro_macro_max_tv=float(np.max(micro.macro_effect_tv[s], initial=0.0)),
         cause_micro=pi_x.micro_states,
-        effect_micro=agg.model.nodes[agg.effect].states,
+        effect_micro=agg.effect_map.micro_states,
         effect_macro=pi_y.macro_states,
     )

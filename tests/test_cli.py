@@ -76,7 +76,7 @@ def test_bad_input_exits_2_with_one_line(case, make, path, fragment, base_doc, t
     ("argv", "fragment"),
     [
         (["inspect", "data/cholesterol.json", "--cause", "Nope"],
-         "data/cholesterol.json: cause: expected a node of the model"),
+         "data/cholesterol.json: cause: expected a node or group of the model"),
         (["inspect", "data/cholesterol.json", "--cause", "Diet"],
          "data/cholesterol.json: macro.Diet: expected a coarsening"),
         (["inspect", "no/such/file.json"], "no/such/file.json: expected an existing file, found no such file"),
