@@ -192,6 +192,9 @@ class Aggregation:
         For a group, a micro state is a joint state of its nodes (the last node
         varying fastest) and ``do(X = x)`` intervenes on all of them at once.
 
+        Each row of the kernel is normalised to sum to one (see the tolerance
+        policy); the joint is returned as contracted.
+
         Parameters
         ----------
         exact : bool
@@ -205,7 +208,10 @@ class Aggregation:
         shape = (self.cause_map.n_micro, self.effect_map.n_micro)
         joint = marginal(self.model, causes + effects, exact=exact).reshape(shape)
         kernel = interventional_joint(self.model, effects, causes, exact=exact).reshape(shape)
-        return joint, kernel
+        # Each row is a distribution; CPT rows may be off by up to the normalisation
+        # tolerance (e.g. BIF files rounded to 8 decimals), so normalise it, as the
+        # observational conditionals are, lest that defect look like confounding.
+        return joint, kernel / kernel.sum(axis=1, keepdims=True)
 
     @cached_property
     def _tables(self) -> tuple[np.ndarray, np.ndarray]:

@@ -13,6 +13,7 @@ import sys
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -22,7 +23,10 @@ from discagg.errors import DiscaggError, ModelError, SolverError
 from discagg.graphs import amalgamated_graph, macro_intervention_graph
 from discagg.aggregation import Aggregation
 from discagg.checks import CHECKS, verify
-from discagg.io import (load_model, load_realization, load_targets, load_values, read_json, save_model,
+from discagg.model import CausalModel
+from discagg.networks import load_any
+from discagg.groups import build_group, parse_group
+from discagg.io import (load_realization, load_targets, load_values, read_json, save_model,
                         save_realization)
 from discagg.paradox import CounterexampleNotFound, HypothesisError, generate_counterexample
 from discagg.ranges import effect_bounds, most_inducing, reach
@@ -31,6 +35,10 @@ from discagg.report import inspect_model
 from discagg.solver import METHODS, OBJECTIVES, solve_aggregation
 
 __all__ = ["main", "build_parser"]
+
+
+_MODEL_HELP = ("a discagg/model-v1 JSON file, a .bif or .xml (XMLBIF) network, or net:NAME for a shipped "
+               "network (sachs, asia, alarm, child, win95pts)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -132,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "--intervene X the macro-intervention graph of Definition 5, to a .png, .svg or .pdf file. "
                     "Needs matplotlib (pip install 'discagg[plot]').",
     )
-    graph.add_argument("model", metavar="MODEL", help="a discagg/model-v1 JSON file")
+    graph.add_argument("model", metavar="MODEL", help=_MODEL_HELP)
     graph.add_argument("--intervene", metavar="X", help="a coarsened node to intervene on")
     graph.add_argument("--out", metavar="FILE", required=True, help="output file: .png, .svg or .pdf")
     graph.set_defaults(run=_run_graph)
@@ -140,9 +148,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _common(command: argparse.ArgumentParser) -> None:
-    command.add_argument("model", metavar="MODEL", help="a discagg/model-v1 JSON file")
-    command.add_argument("--cause", metavar="X", help="cause node (default: the model's query)")
-    command.add_argument("--effect", metavar="Y", help="effect node (default: the model's query)")
+    command.add_argument("model", metavar="MODEL", help=_MODEL_HELP)
+    command.add_argument("--cause", metavar="X", help="cause: a node or group of the model, or NODE,NODE:MAP "
+                         "(MAP: sum, value-sum, count=STATE, optionally >=K or @E1,E2); default: the model's query")
+    command.add_argument("--effect", metavar="Y", help="effect, as --cause")
     command.add_argument("--json", action="store_true", help="print one JSON document instead of a table")
 
 
@@ -155,10 +164,29 @@ def _naming(source: str) -> Iterator[None]:
         raise (exc.with_source(source) if exc.source is None else exc) from None
 
 
+def _with_groups(model: CausalModel, args: argparse.Namespace) -> tuple[CausalModel, str | None, str | None]:
+    """Add the groups written as --cause/--effect NODE,NODE:MAP to the model."""
+    names: list[str | None] = []
+    added = dict(model.groups)
+    states = {n: node.states for n, node in model.nodes.items()}
+    for option, value in (("--cause", args.cause), ("--effect", args.effect)):
+        if value is None or value in model.nodes or value in model.groups or not set(",:") & set(value):
+            names.append(value)
+            continue
+        name, nodes, spec = parse_group(value, states, option=option)
+        if spec is not None:
+            added[name] = build_group(name, nodes, states, spec, path=option)
+        names.append(name)
+    if len(added) > len(model.groups):
+        model = replace(model, groups=added)
+    return model, names[0], names[1]
+
+
 def _aggregation(args: argparse.Namespace) -> Aggregation:
-    model = load_model(args.model)
+    model = load_any(args.model)
     with _naming(args.model):
-        return Aggregation.of(model, args.cause, args.effect)
+        model, cause, effect = _with_groups(model, args)
+        return Aggregation.of(model, cause, effect)
 
 
 def _run_solve(args: argparse.Namespace) -> str:
@@ -200,9 +228,10 @@ def _run_bounds(args: argparse.Namespace) -> str:
 
 
 def _run_inspect(args: argparse.Namespace) -> str:
-    model = load_model(args.model)
+    model = load_any(args.model)
     with _naming(args.model):
-        report = inspect_model(model, args.cause, args.effect)
+        model, cause, effect = _with_groups(model, args)
+        report = inspect_model(model, cause, effect)
     if args.json:
         return _dump(report.to_dict())
     return render_inspection(report)
@@ -289,7 +318,7 @@ def _run_counterexample(args: argparse.Namespace) -> str:
 
 
 def _run_graph(args: argparse.Namespace) -> str:
-    model = load_model(args.model)
+    model = load_any(args.model)
     with _naming(args.model):
         if args.intervene:
             drawn = macro_intervention_graph(model, args.intervene)

@@ -93,8 +93,9 @@ def reach(agg: Aggregation, targets: Mapping[str, np.ndarray]) -> Solution:
         K, t = agg.macro_kernel[fibre], np.asarray(targets[name], dtype=np.float64)
         lp = min_gap(K, t)
         if lp.gap > agg.tolerance.equality:
-            if lp.bound <= 0:
-                raise SolverError(f"macro state {name!r}: target gap {lp.gap!r} but no strict certificate")
+            if lp.bound <= agg.tolerance.equality / 2:
+                raise SolverError(f"macro state {name!r}: target gap {lp.gap!r} but no certificate separating by "
+                                  f"more than the tolerance (bound {lp.bound!r})")
             states.append(StateSolution(name, "unreachable", probability, fibre[lp.support], lp.weights, t,
                                         lp.weights @ K[lp.support], lp.gap, lp.certificate, 2.0 * lp.bound))
             continue

@@ -174,8 +174,9 @@ def _solve_state(
                                  gap, objective_value=value)
     lp = min_gap(K, o)
     if lp.gap > tolerance.equality:
-        if lp.bound <= 0:
-            raise SolverError(f"macro state {name!r}: gap {lp.gap!r} above tolerance but no strict certificate")
+        if lp.bound <= tolerance.equality / 2:
+            raise SolverError(f"macro state {name!r}: gap {lp.gap!r} above tolerance but no certificate separating "
+                              f"by more than the tolerance (bound {lp.bound!r})")
         return StateSolution(
             name, "infeasible", probability, fibre[lp.support], lp.weights, o, lp.weights @ K[lp.support],
             lp.gap, lp.certificate, 2.0 * lp.bound,
@@ -295,5 +296,5 @@ def verify_solution(agg: Aggregation, solution: Solution) -> None:
         if s.certificate is not None:
             scores = kernel[agg.cause_map.fibre(k)] @ s.certificate
             margin = float(s.certificate @ s.target - scores.max())
-            if not margin > 0:
+            if not margin > tol.equality:
                 raise SolverError(f"{where}: the certificate does not separate (margin {margin!r})")

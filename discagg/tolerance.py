@@ -11,14 +11,20 @@ The policy
     A CPT row, or a realization over a fibre, is accepted when its entries sum
     to 1 within this absolute tolerance. Values are stored exactly as given (a
     row summing to ``1 - 5e-7`` is *not* renormalised), so saving a model
-    reproduces the file.
+    reproduces the file. Derived distributions are normalised instead: the
+    conditionals ``P(Ȳ | x̄)`` by construction and each row ``P(Y | do(X = x))``
+    of the interventional kernel explicitly, so a CPT off by up to this
+    tolerance (BIF files are often rounded to 8 decimals) cannot show up as a
+    confounding gap.
 ``support`` (default ``1e-12``)
     A probability at or below this value counts as zero when deciding support:
     a macro state ``x̄`` with ``P(x̄) <= support`` is *unsupported*, so no
     conditional given it is formed and nothing divides by (almost) zero.
 ``equality`` (default ``1e-9``)
     Two distributions are equal when their total-variation distance is at most
-    this. It decides "confounded or not" and "inhibiting or not".
+    this. It decides "confounded or not" and "inhibiting or not". A certificate
+    of infeasibility must separate by more than this (its margin is twice the
+    gap, which exceeds this for every infeasible state).
 
 Examples
 --------
