@@ -16,6 +16,7 @@ directory named by the ``DISCAGG_NETWORKS`` environment variable, else in
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -116,20 +117,53 @@ def load_xmlbif(path: str | os.PathLike[str]) -> CausalModel:
     return _read(path, "XMLBIFReader")
 
 
-def save_bif(model: CausalModel, path: str | os.PathLike[str]) -> None:
-    """Write the model's network (not its coarsenings) as BIF with pgmpy's ``BIFWriter``."""
+def _write(model: CausalModel, path: str | os.PathLike[str], writer: str, reader: str) -> None:
+    """Write with pgmpy, read the file back, and install it only if nothing was lost."""
     _pgmpy(None)
-    from pgmpy.readwrite import BIFWriter
+    from pgmpy import readwrite
 
-    BIFWriter(to_pgmpy(model)).write(str(path))
+    target = Path(path)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent or ".")
+    os.close(handle)
+    try:
+        getattr(readwrite, writer)(to_pgmpy(model)).write(temporary)
+        try:
+            back = from_pgmpy(getattr(readwrite, reader)(temporary).get_model(), name=model.name)
+        except Exception as exc:  # pgmpy could not read its own output back
+            message = " ".join(str(exc).split())[:200]
+            raise ModelError(str(path), None, f"a network {writer} writes and {reader} reads back",
+                             f"{type(exc).__name__}: {message}") from None
+        for name, node in model.nodes.items():
+            if name not in back.nodes or back.nodes[name].states != node.states:
+                found = list(back.nodes[name].states) if name in back.nodes else "no such node"
+                raise ModelError(str(path), f"nodes.{name}.states", f"state names {writer} can write "
+                                 f"({list(node.states)})", f"{found} when read back")
+            if back.nodes[name] != node:
+                raise ModelError(str(path), f"nodes.{name}.cpt", f"a CPT {writer} writes exactly", "a different one")
+        os.replace(temporary, target)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def save_bif(model: CausalModel, path: str | os.PathLike[str]) -> None:
+    """Write the model's network (not its coarsenings) as BIF with pgmpy's ``BIFWriter``.
+
+    The file is read back before it is installed; nothing is written if any
+    state name or CPT entry would not survive.
+    """
+    _write(model, path, "BIFWriter", "BIFReader")
 
 
 def save_xmlbif(model: CausalModel, path: str | os.PathLike[str]) -> None:
-    """Write the model's network as XMLBIF with pgmpy's ``XMLBIFWriter``."""
-    _pgmpy(None)
-    from pgmpy.readwrite import XMLBIFWriter
+    """Write the model's network as XMLBIF with pgmpy's ``XMLBIFWriter`` (checked as :func:`save_bif`).
 
-    XMLBIFWriter(to_pgmpy(model)).write(str(path))
+    Raises
+    ------
+    ModelError
+        E.g. for state names such as ``"<7.5"`` and ``">=7.5"``, which pgmpy's
+        XMLBIF writer turns into the same name.
+    """
+    _write(model, path, "XMLBIFWriter", "XMLBIFReader")
 
 
 def _network_dirs() -> list[Path]:
