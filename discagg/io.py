@@ -234,8 +234,8 @@ def _model_from_dict(data: Any, default_name: str, tolerance: Tolerance) -> Caus
             where = f"groups.groups.{group_name}"
             raw = _require_object(raw, where, "an object with keys 'nodes' and 'map'")
             _check_keys(raw, ("nodes", "map"), ("nodes", "map"), where)
-            nodes = _string_list(raw["nodes"], f"{where}.nodes", "node names")
-            groups[group_name] = build_group(group_name, nodes, states, raw["map"], path=where)
+            members = _string_list(raw["nodes"], f"{where}.nodes", "node names")
+            groups[group_name] = build_group(group_name, members, states, raw["map"], path=where)
 
     query = None
     if "query" in data:
