@@ -111,3 +111,38 @@ def test_overlapping_cause_and_effect_groups_are_rejected():
                                             "BA": {"nodes": ["B", "A"], "map": {"count": "1"}}}}}))
     with pytest.raises(ModelError, match="without common nodes"):
         Aggregation.of(model, "AB", "BA")
+
+
+def test_a_group_of_binary_nodes_equals_one_node_over_their_joint_states():
+    """Eight product nodes grouped by sum versus one node with 2^8 states and the same coarsening."""
+    from dataclasses import replace
+
+    from discagg import Coarsening, Query
+
+    rng = np.random.default_rng(3)
+    k, nz = 8, 3
+    z = Node("Z", ["z0", "z1", "z2"], [], rng.dirichlet(np.ones(nz)))
+    bits = [rng.dirichlet(np.ones(2), size=nz) for _ in range(k)]
+    products = [Node(f"P{i}", ["0", "1"], ["Z"], bits[i]) for i in range(k)]
+    cpt = rng.dirichlet(np.ones(3), size=(2,) * k + (nz,))
+    y = Node("Y", ["a", "b", "c"], [p.name for p in products] + ["Z"], cpt)
+    grouped = CausalModel([z, *products, y])
+    states = {name: node.states for name, node in grouped.nodes.items()}
+    group = build_group("G", [p.name for p in products], states, {"sum": "index"})
+    effect = build_group("E", ["Y"], states, {"table": {"a": "lo", "b": "hi", "c": "hi"}})
+    grouped = replace(grouped, groups={"G": group, "E": effect})
+    # the same model with one joint node X (states in the group's order: last node fastest)
+    joint = np.ones((nz, 1))
+    for b in bits:
+        joint = (joint[:, :, None] * b[:, None, :]).reshape(nz, -1)
+    x = Node("X", list(group.coarsening.micro_states), ["Z"], joint)
+    single = CausalModel([z, x, Node("Y", y.states, ["X", "Z"], cpt.reshape(2**k, nz, 3))],
+                         macro={"X": Coarsening.from_assignment("X", x.states, group.coarsening.macro_states,
+                                                                group.coarsening.assignment),
+                                "Y": Coarsening.from_mapping("Y", y.states, {"lo": ["a"], "hi": ["b", "c"]})},
+                         query=Query("X", "Y"))
+    a, b = Aggregation.of(grouped, "G", "E"), Aggregation.of(single)
+    np.testing.assert_allclose(a.kernel, b.kernel, rtol=0, atol=1e-14)
+    np.testing.assert_allclose(a.joint, b.joint, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(a.observational, b.observational, rtol=0, atol=1e-13)
+    assert a.cause_map.macro_states == tuple(str(i) for i in range(k + 1))
