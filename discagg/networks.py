@@ -32,16 +32,14 @@ __all__ = ["from_pgmpy", "to_pgmpy", "load_bif", "load_xmlbif", "save_bif", "sav
 NETWORK_PREFIX = "net:"
 
 
-def _pgmpy(source: str | None) -> Any:
+def _pgmpy(source: str | None) -> None:
+    """Import pgmpy or raise a one-line :class:`ModelError` saying how to install it."""
     try:
         import pgmpy.models  # noqa: F401
         import pgmpy.readwrite  # noqa: F401
     except ImportError:
         raise ModelError(source, None, "pgmpy installed to read or write Bayesian networks "
                          "(pip install 'discagg[networks]')", "no module named pgmpy") from None
-    import pgmpy
-
-    return pgmpy
 
 
 def from_pgmpy(network: Any, *, name: str = "network", description: str = "",
@@ -201,8 +199,7 @@ def load_any(spec: str) -> CausalModel:
     2
     """
     if spec.startswith(NETWORK_PREFIX):
-        model = load_bif(network_path(spec[len(NETWORK_PREFIX):]))
-        return model
+        return load_bif(network_path(spec[len(NETWORK_PREFIX):]))
     suffix = Path(spec).suffix.lower()
     if suffix == ".bif":
         return load_bif(spec)
