@@ -31,13 +31,27 @@ from discagg.model import CausalModel
 from discagg.realization import RealizationFamily
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
-__all__ = ["Aggregation", "MacroGap", "MicroConfounding"]
+__all__ = ["Aggregation", "MacroGap", "MicroConfounding", "natural_weights"]
 
 
 def _readonly(array: np.ndarray) -> np.ndarray:
     array = np.ascontiguousarray(array, dtype=np.float64)
     array.setflags(write=False)
     return array
+
+
+def natural_weights(p_cause: np.ndarray, coarsening: Coarsening, support: float) -> np.ndarray:
+    """Weights of the natural realization ``P(x | π(x))``, zero on fibres with ``P(x̄) <= support``.
+
+    Works on float arrays and on exact object arrays of Fractions alike.
+
+    >>> pi = Coarsening.from_mapping("X", ["a", "b", "c"], {"ab": ["a", "b"], "c": ["c"]})
+    >>> natural_weights(np.array([0.2, 0.6, 0.0]), pi, 0.0).tolist()
+    [0.25, 0.75, 0.0]
+    """
+    p_fibre = coarsening.push_forward(p_cause)[coarsening.assignment]
+    mask = np.asarray(p_fibre > support, dtype=bool)
+    return np.divide(p_cause, p_fibre, out=np.zeros_like(p_cause), where=mask)
 
 
 @dataclass(frozen=True, eq=False)
@@ -274,12 +288,8 @@ class Aggregation:
         RealizationFamily
             Defined exactly on the supported macro states.
         """
-        pi = self.cause_map
-        s = self.supported
-        on_support = s[pi.assignment]
-        weights = np.zeros(pi.n_micro)
-        weights[on_support] = self.p_cause[on_support] / self.p_macro[pi.assignment[on_support]]
-        return RealizationFamily.from_weights(pi, weights, s, tolerance=self.tolerance,
+        weights = natural_weights(self.p_cause, self.cause_map, self.tolerance.support)
+        return RealizationFamily.from_weights(self.cause_map, weights, self.supported, tolerance=self.tolerance,
                                               path="natural realization")
 
     def interventional(self, realization: RealizationFamily) -> np.ndarray:

@@ -42,7 +42,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from discagg.aggregation import Aggregation
+from discagg.aggregation import Aggregation, natural_weights
 from discagg.errors import ModelError
 from discagg.graphs import macro_graph, macro_name, satisfies_backdoor
 from discagg.inference import interventional, interventional_joint, marginal, rational
@@ -143,9 +143,7 @@ class _Quantities:
 
     def natural(self) -> np.ndarray:
         """Weights of the natural realization (zero on unsupported fibres)."""
-        p_fibre = self.p_macro[self.pi_x.assignment]
-        mask = np.asarray(p_fibre > self.support, dtype=bool)
-        return np.divide(self.p_x, p_fibre, out=np.zeros_like(self.p_x), where=mask)
+        return natural_weights(self.p_x, self.pi_x, self.support)
 
     def weights(self, family: RealizationFamily) -> np.ndarray:
         return rational(family.weights) if self.exact else family.weights

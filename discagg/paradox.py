@@ -16,8 +16,10 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linprog
 
+from discagg.aggregation import Aggregation, natural_weights
 from discagg.coarsening import Coarsening
 from discagg.errors import DiscaggError, SolverError
+from discagg.inference import rational
 from discagg.model import CausalModel, Node, Query
 from discagg.realization import RealizationFamily
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
@@ -346,7 +348,7 @@ def generate_counterexample(
         family = RealizationFamily.from_weights(pi_x, weights, tolerance=tolerance)
     else:
         family = RealizationFamily.from_mapping(pi_x, realization, tolerance=tolerance)
-    natural = np.where(p_macro[pi_x.assignment] > 0, p_x / np.where(p_macro > 0, p_macro, 1)[pi_x.assignment], 0)
+    natural = natural_weights(p_x, pi_x, 0.0)
     differs = np.array([0.5 * np.abs(natural[f] - family.weights[f]).sum() > tolerance.equality
                         for f in (pi_x.fibre(k) for k in range(pi_x.n_macro))])
     hypotheses = tuple(theorem_3_2_hypotheses(n_x, n_z, pi_x.n_macro, pi_y.n_macro, differs))
@@ -356,8 +358,6 @@ def generate_counterexample(
                               "and (X, Ybar) cannot be confounded (the paper's hypothesis |Ybar| < min(|X|, |Z|) "
                               "allows |Ybar| = 1)")
     if exact:
-        from discagg.inference import rational
-
         fibre_sums = pi_x.push_forward(rational(family.weights))
         for what, sums in (("P(Z)", [sum(rational(pz))]), ("P(X | Z)", [sum(row) for row in rational(pxz)]),
                            ("the realization over each fibre", list(fibre_sums))):
@@ -367,27 +367,27 @@ def generate_counterexample(
     k_y = pi_y.n_macro
     with np.errstate(invalid="ignore", divide="ignore"):
         u = np.where(p_x[:, None] > 0, joint.T / p_x[:, None], 0.0) - pz[None, :]  # P(z | x) − P(z), (n_x, n_z)
-    B = np.empty((n_x, n_z, k_y))
-    best = 0.0
-    for k in range(0 if exact else pi_x.n_macro):
-        fibre = pi_x.fibre(k)
-        if p_macro[k] <= tolerance.support:
-            raise CounterexampleNotFound(f"macro state {pi_x.macro_states[k]!r} has P(xbar) = 0: equation (60) "
-                                         "needs P(X, Z | xbar)", 0.0)
-        v = joint[:, fibre].T / p_macro[k] - pz[None, :] * family.weights[fibre][:, None]  # (|F|, n_z)
-        lead = int(np.argmax(np.abs(u[fibre]).sum(axis=1)))
-        order = np.concatenate([[lead], np.delete(np.arange(len(fibre)), lead)])
-        value, b = _fibre_lp(v[order], u[fibre[lead]], k_y, _subsets(k_y))
-        constant = rng.dirichlet(np.full(k_y, 2.0))
-        b = (1 - _MIX) * b + _MIX * constant  # Σ v · constant = 0: still inhibiting, now full support
-        residual = np.einsum("xzk,xz->k", b, v[order])
-        b -= v[order][:, :, None] * residual[None, None, :] / (v * v).sum()  # restore (60) exactly
-        B[fibre[order]] = b
-        best = max(best, (1 - _MIX) * value)
     if exact:
         B = _exact_conditional(rng, joint, pz, family.weights, pi_x, k_y, bits)
-        u_all = u
-        best = max(float(np.abs(np.einsum("zk,z->k", B[x], u_all[x])).sum() / 2) for x in range(n_x))
+        best = max(float(np.abs(np.einsum("zk,z->k", B[x], u[x])).sum() / 2) for x in range(n_x))
+    else:
+        B = np.empty((n_x, n_z, k_y))
+        best = 0.0
+        for k in range(pi_x.n_macro):
+            fibre = pi_x.fibre(k)
+            if p_macro[k] <= tolerance.support:
+                raise CounterexampleNotFound(f"macro state {pi_x.macro_states[k]!r} has P(xbar) = 0: equation "
+                                             "(60) needs P(X, Z | xbar)", 0.0)
+            v = joint[:, fibre].T / p_macro[k] - pz[None, :] * family.weights[fibre][:, None]  # (|F|, n_z)
+            lead = int(np.argmax(np.abs(u[fibre]).sum(axis=1)))
+            order = np.concatenate([[lead], np.delete(np.arange(len(fibre)), lead)])
+            value, b = _fibre_lp(v[order], u[fibre[lead]], k_y, _subsets(k_y))
+            constant = rng.dirichlet(np.full(k_y, 2.0))
+            b = (1 - _MIX) * b + _MIX * constant  # Σ v · constant = 0: still inhibiting, now full support
+            residual = np.einsum("xzk,xz->k", b, v[order])
+            b -= v[order][:, :, None] * residual[None, None, :] / (v * v).sum()  # restore (60) exactly
+            B[fibre[order]] = b
+            best = max(best, (1 - _MIX) * value)
     if best < margin:
         raise CounterexampleNotFound(
             f"the construction reaches (X, Ybar) confounding {best:.3g} < margin {margin:g} for these inputs: the "
@@ -419,8 +419,6 @@ def generate_counterexample(
                      "confounding-inhibiting for every macro state of X."),
         query=Query("X", "Y"), tolerance=tolerance,
     )
-    from discagg.aggregation import Aggregation  # local: aggregation imports nothing from here
-
     micro = Aggregation.of(model, tolerance=tolerance).micro_confounding()
     confounding = float(np.nanmax(micro.macro_effect_tv))
     return Counterexample(model, family, hypotheses, confounding)
@@ -487,8 +485,6 @@ def _exact_conditional(rng: np.random.Generator, joint: np.ndarray, pz: np.ndarr
 def _exactly_inhibiting(joint: np.ndarray, pz: np.ndarray, weights: np.ndarray, pi_x: Coarsening,
                         cpt: np.ndarray, pi_y: Coarsening) -> bool:
     """Check equation (60) for the stored floats in rational arithmetic."""
-    from discagg.inference import rational
-
     j, z, q = rational(joint), rational(pz), rational(weights)
     b = pi_y.push_forward(rational(cpt), axis=2)
     for k in range(pi_x.n_macro):
