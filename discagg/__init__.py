@@ -15,18 +15,18 @@ Janzing, "Meaningful Causal Aggregation and Paradoxical Confounding", CLeaR 2024
 
 __version__ = "0.1.0"
 
-from discagg.aggregation import Aggregation, MacroGap, MicroConfounding
-from discagg.coarsening import Coarsening
+from discagg.core.aggregation import Aggregation, MacroGap, MicroConfounding
+from discagg.core.coarsening import Coarsening
+from discagg.core.inference import interventional, marginal
+from discagg.core.inspection import Inspection, MacroStateReport, inspect_model
+from discagg.core.model import CausalModel, Node, Query
+from discagg.core.realization import RealizationFamily
 from discagg.errors import CoarseningWarning, DiscaggError, ModelError, RealizationError, SolverError
-from discagg.inference import interventional, marginal
-from discagg.io import (dumps_model, load_model, load_realization, loads_model, model_from_dict, model_to_dict,
-                        save_model, save_realization)
-from discagg.model import CausalModel, Node, Query
-from discagg.ranges import EffectBounds, StateBounds, effect_bounds, most_inducing, reach
-from discagg.realization import RealizationFamily
-from discagg.report import Inspection, MacroStateReport, inspect_model
-from discagg.solution import Solution, StateSolution
-from discagg.solver import OBJECTIVES, solve
+from discagg.io.model_format import dumps_model, load_model, loads_model, model_from_dict, model_to_dict, save_model
+from discagg.io.side_files import load_realization, save_realization
+from discagg.solvers.inhibiting import OBJECTIVES, solve
+from discagg.solvers.ranges import EffectBounds, StateBounds, effect_bounds, most_inducing, reach
+from discagg.solvers.solution import Solution, StateSolution
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
 __all__ = [

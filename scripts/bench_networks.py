@@ -21,8 +21,8 @@ import warnings
 import networkx as nx
 import numpy as np
 
-from discagg.inference import interventional_joint
-from discagg.networks import load_any, to_pgmpy
+from discagg.core.inference import interventional_joint
+from discagg.io.networks import load_any, to_pgmpy
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""Benchmark of the realization solver (issue: solver performance targets).
+"""Benchmark: the realization solver at 2^20 micro states against one kernel pass, a full-LP baseline and cvxpy.
 
 Model: ``--bits`` binary micro variables form the cause X (2^bits micro states,
 independent bits given Z), X̄ = their sum (bits + 1 macro states), |Z| = 8,
@@ -31,8 +31,8 @@ import cvxpy as cp
 import numpy as np
 
 from discagg import Aggregation, CausalModel, Coarsening, Node, Query, interventional
-from discagg.lp import min_gap_full
-from discagg.solver import solve_aggregation
+from discagg.solvers.gap_lp import min_gap_full
+from discagg.solvers.inhibiting import solve_aggregation
 
 
 def build(bits: int, seed: int) -> CausalModel:

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from discagg import CausalModel, Coarsening, Node, Query, save_model, save_realization
-from discagg.paradox import generate_counterexample
+from discagg.theory.counterexample import generate_counterexample
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

@@ -16,10 +16,10 @@ import warnings
 from dataclasses import replace
 
 from discagg import Aggregation, effect_bounds
-from discagg.groups import build_group
-from discagg.networks import load_any
-from discagg.render import format_distribution, format_table
-from discagg.solver import solve_aggregation
+from discagg.cli.tables import format_distribution, format_table
+from discagg.core.groups import build_group
+from discagg.io.networks import load_any
+from discagg.solvers.inhibiting import solve_aggregation
 
 
 def main() -> None:

@@ -13,8 +13,8 @@ import time
 import warnings
 
 from discagg import Aggregation
-from discagg.checks import EXACT_LIMIT, verify
-from discagg.paradox import generate_counterexample
+from discagg.theory.checks import EXACT_LIMIT, verify
+from discagg.theory.counterexample import generate_counterexample
 
 GRID = [  # |X|, |Z|, |Y|, |Xbar|, |Ybar|
     (4, 3, 3, 2, 2),

@@ -3,8 +3,9 @@
 import io
 import re
 
-from conftest import ROOT
 from discagg.cli import main
+
+from conftest import ROOT
 
 README = (ROOT / "README.md").read_text()
 

@@ -1,0 +1,21 @@
+"""Core quantities: models, coarsenings, groups, realization families, exact inference, macro quantities.
+
+Everything else in discagg is built on these: a :class:`CausalModel` (a DAG of
+categorical nodes with CPTs), :class:`Coarsening` (partitions of micro states),
+:class:`Group` (macro variables over several nodes), :class:`RealizationFamily`
+(micro-realizations of macro interventions), exact contraction
+(:mod:`~discagg.core.inference`) and the :class:`Aggregation` of a (cause,
+effect) pair with its exact macro quantities and gaps.
+"""
+
+from discagg.core.aggregation import Aggregation, MacroGap, MicroConfounding, natural_weights
+from discagg.core.coarsening import Coarsening
+from discagg.core.groups import Group, build_group, parse_group
+from discagg.core.inference import interventional, interventional_joint, marginal, rational
+from discagg.core.inspection import Inspection, MacroStateReport, inspect_model
+from discagg.core.model import CausalModel, Node, Query
+from discagg.core.realization import RealizationFamily
+
+__all__ = ["Aggregation", "CausalModel", "Coarsening", "Group", "Inspection", "MacroGap", "MacroStateReport",
+           "MicroConfounding", "Node", "Query", "RealizationFamily", "build_group", "inspect_model",
+           "interventional", "interventional_joint", "marginal", "natural_weights", "parse_group", "rational"]

@@ -1,0 +1,264 @@
+"""Exact macro quantities of a (cause X, effect Y) pair with coarsenings π_X, π_Y.
+
+Notation (the paper's section 2): ``X̄ = π_X(X)``, ``Ȳ = π_Y(Y)``. For a macro
+state ``x̄`` with ``P(x̄) > 0`` the *observational* macro conditional is
+``P(Ȳ | X̄ = x̄)``; given a realization family ``q``, the *interventional* one is
+
+.. math::
+
+    P(\\bar Y \\mid do(\\bar x)) = \\sum_{x \\in \\pi_X^{-1}(\\bar x)} q_{\\bar x}(x)\\,
+    P(\\bar Y \\mid do(X = x)).
+
+Their total-variation distance is the *macro confounding gap* of ``x̄``
+(Definition 6); the realization is *confounding-inhibiting* for ``x̄`` when the
+gap is zero (within the tolerance) and *confounding-inducing* otherwise
+(Definition 7). Macro states with ``P(x̄) = 0`` are *unsupported*: Definition 6
+only speaks of the support, so they get no observational conditional and no gap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from discagg.core.arrays import readonly_float
+from discagg.core.coarsening import Coarsening
+from discagg.core.confounding import MacroGap, MicroConfounding, macro_gap, micro_confounding
+from discagg.core.inference import interventional_joint, marginal
+from discagg.core.model import CausalModel
+from discagg.core.realization import RealizationFamily
+from discagg.errors import ModelError
+from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
+
+__all__ = ["Aggregation", "MacroGap", "MicroConfounding", "natural_weights"]
+
+
+def natural_weights(p_cause: np.ndarray, coarsening: Coarsening, support: float) -> np.ndarray:
+    """Weights of the natural realization ``P(x | π(x))``, zero on fibres with ``P(x̄) <= support``.
+
+    Works on float arrays and on exact object arrays of Fractions alike.
+
+    >>> pi = Coarsening.from_mapping("X", ["a", "b", "c"], {"ab": ["a", "b"], "c": ["c"]})
+    >>> natural_weights(np.array([0.2, 0.6, 0.0]), pi, 0.0).tolist()
+    [0.25, 0.75, 0.0]
+    """
+    p_fibre = coarsening.push_forward(p_cause)[coarsening.assignment]
+    mask = np.asarray(p_fibre > support, dtype=bool)
+    return np.divide(p_cause, p_fibre, out=np.zeros_like(p_cause), where=mask)
+
+
+@dataclass(frozen=True, eq=False)
+class Aggregation:
+    """A model's (cause, effect) pair with their coarsenings, and its exact quantities.
+
+    Every quantity is computed once, on first use, by tensor contraction
+    (:mod:`discagg.core.inference`), so this works in any DAG. Create one with
+    :meth:`of`, which takes the model's default query when cause or effect is
+    not given.
+
+    Attributes
+    ----------
+    model : CausalModel
+    cause, effect : str
+    tolerance : Tolerance
+
+    Examples
+    --------
+    >>> from discagg.io.model_format import loads_model
+    >>> m = loads_model('''{"format": "discagg/model-v1", "nodes": {
+    ...   "X": {"states": ["a", "b", "c"], "parents": [], "cpt": [0.2, 0.3, 0.5]},
+    ...   "Y": {"states": ["n", "m", "s"], "parents": ["X"],
+    ...         "cpt": [[1.0, 0.0, 0.0], [0.5, 0.25, 0.25], [0.0, 0.5, 0.5]]}},
+    ...   "macro": {"X": {"ab": ["a", "b"], "c": ["c"]}, "Y": {"no": ["n"], "yes": ["m", "s"]}},
+    ...   "query": {"cause": "X", "effect": "Y"}}''')
+    >>> agg = Aggregation.of(m)
+    >>> agg.p_macro
+    array([0.5, 0.5])
+    >>> agg.observational[0]            # P(Ȳ | X̄ = ab) = 0.4 (1, 0) + 0.6 (0.5, 0.5)
+    array([0.7, 0.3])
+    >>> agg.natural_realization().distribution("ab")
+    {'a': 0.4, 'b': 0.6}
+    >>> float(agg.gap(agg.natural_realization()).total_variation[0])  # Theorem 3.1
+    0.0
+    """
+
+    model: CausalModel
+    cause: str
+    effect: str
+    tolerance: Tolerance = field(default=DEFAULT_TOLERANCE, repr=False)
+
+    @classmethod
+    def of(
+        cls,
+        model: CausalModel,
+        cause: str | None = None,
+        effect: str | None = None,
+        *,
+        tolerance: Tolerance = DEFAULT_TOLERANCE,
+    ) -> "Aggregation":
+        """Resolve cause and effect (defaulting to ``model.query``) and check them.
+
+        Raises
+        ------
+        ModelError
+            If a node is unknown, cause and effect coincide, either has no
+            coarsening, or no cause/effect is given and the model has no query.
+        """
+        if cause is None or effect is None:
+            if model.query is None:
+                missing = "cause" if cause is None else "effect"
+                raise ModelError(None, "query", f"a {missing} node (give one, or add a 'query' to the model)",
+                                 "none")
+            cause = model.query.cause if cause is None else cause
+            effect = model.query.effect if effect is None else effect
+        for role, name in (("cause", cause), ("effect", effect)):
+            if name not in model.nodes and name not in model.groups:
+                known = list(model.nodes) + list(model.groups)
+                raise ModelError(None, role, f"a node or group of the model {known[:20]}", repr(name))
+        if cause == effect:
+            raise ModelError(None, None, "different cause and effect nodes", f"{cause!r} for both")
+        shared = set(model.members(cause)) & set(model.members(effect))
+        if shared:
+            raise ModelError(None, None, "cause and effect groups without common nodes", f"{sorted(shared)} in both")
+        model.coarsening(cause)
+        model.coarsening(effect)
+        return cls(model, cause, effect, tolerance)
+
+    # -- structure ------------------------------------------------------------------------
+
+    @property
+    def cause_map(self) -> Coarsening:
+        """The coarsening ``π_X`` of the cause."""
+        return self.model.coarsening(self.cause)
+
+    @property
+    def effect_map(self) -> Coarsening:
+        """The coarsening ``π_Y`` of the effect."""
+        return self.model.coarsening(self.effect)
+
+    # -- micro quantities ----------------------------------------------------------------------
+
+    def tables(self, *, exact: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """The observational joint and the interventional kernel, computed afresh.
+
+        For a group, a micro state is a joint state of its nodes (the last node
+        varying fastest) and ``do(X = x)`` intervenes on all of them at once.
+
+        Each row of the kernel is normalised to sum to one (see the tolerance
+        policy); the joint is returned as contracted.
+
+        Parameters
+        ----------
+        exact : bool
+            Rational arithmetic (object arrays of Fractions).
+
+        Returns
+        -------
+        joint, kernel : ndarray, shape ``(|X|, |Y|)``
+        """
+        causes, effects = self.model.members(self.cause), self.model.members(self.effect)
+        shape = (self.cause_map.n_micro, self.effect_map.n_micro)
+        joint = marginal(self.model, causes + effects, exact=exact).reshape(shape)
+        kernel = interventional_joint(self.model, effects, causes, exact=exact).reshape(shape)
+        # Each row is a distribution; CPT rows may be off by up to the normalisation
+        # tolerance (e.g. BIF files rounded to 8 decimals), so normalise it, as the
+        # observational conditionals are, lest that defect look like confounding.
+        return joint, kernel / kernel.sum(axis=1, keepdims=True)
+
+    @cached_property
+    def _tables(self) -> tuple[np.ndarray, np.ndarray]:
+        joint, kernel = self.tables()
+        return readonly_float(joint), readonly_float(kernel)
+
+    @property
+    def joint(self) -> np.ndarray:
+        """Observational ``P(X = x, Y = y)``, shape ``(|X|, |Y|)``."""
+        return self._tables[0]
+
+    @cached_property
+    def p_cause(self) -> np.ndarray:
+        """Observational ``P(X = x)``, shape ``(|X|,)``."""
+        return readonly_float(self.joint.sum(axis=1))
+
+    @property
+    def kernel(self) -> np.ndarray:
+        """Micro interventional kernel ``P(Y = y | do(X = x))``, shape ``(|X|, |Y|)``."""
+        return self._tables[1]
+
+    @cached_property
+    def macro_kernel(self) -> np.ndarray:
+        """``P(Ȳ = ȳ | do(X = x))``, shape ``(|X|, |Ȳ|)``."""
+        return readonly_float(self.effect_map.push_forward(self.kernel, axis=1))
+
+    # -- macro quantities -----------------------------------------------------------------------
+
+    @cached_property
+    def macro_joint(self) -> np.ndarray:
+        """Observational ``P(X̄ = x̄, Ȳ = ȳ)``, shape ``(|X̄|, |Ȳ|)``."""
+        by_effect = self.effect_map.push_forward(self.joint, axis=1)
+        return readonly_float(self.cause_map.push_forward(by_effect, axis=0))
+
+    @cached_property
+    def p_macro(self) -> np.ndarray:
+        """``P(X̄ = x̄)``, shape ``(|X̄|,)``."""
+        return readonly_float(self.cause_map.push_forward(self.p_cause))
+
+    @cached_property
+    def supported(self) -> np.ndarray:
+        """``P(x̄) > tolerance.support``, shape ``(|X̄|,)`` of bool."""
+        mask = self.p_macro > self.tolerance.support
+        mask.setflags(write=False)
+        return mask
+
+    @cached_property
+    def observational(self) -> np.ndarray:
+        """``P(Ȳ | X̄ = x̄)``, shape ``(|X̄|, |Ȳ|)``; rows of unsupported ``x̄`` are NaN."""
+        out = np.full(self.macro_joint.shape, np.nan)
+        s = self.supported
+        out[s] = self.macro_joint[s] / self.p_macro[s, None]
+        return readonly_float(out)
+
+    def natural_realization(self) -> RealizationFamily:
+        """The natural realization ``P(X | x̄)`` (Definition 8), for supported ``x̄``.
+
+        Returns
+        -------
+        RealizationFamily
+            Defined exactly on the supported macro states.
+        """
+        weights = natural_weights(self.p_cause, self.cause_map, self.tolerance.support)
+        return RealizationFamily.from_weights(self.cause_map, weights, self.supported, tolerance=self.tolerance,
+                                              path="natural realization")
+
+    def interventional(self, realization: RealizationFamily) -> np.ndarray:
+        """``P(Ȳ | do(x̄))`` under ``realization``, shape ``(|X̄|, |Ȳ|)``.
+
+        Rows of macro states the realization does not define are NaN.
+
+        Raises
+        ------
+        ModelError
+            If ``realization`` is for a different coarsening than the cause's.
+        """
+        self._check_family(realization)
+        pi = self.cause_map
+        mixed = np.asarray(pi.aggregation_matrix @ (realization.weights[:, None] * self.macro_kernel))
+        mixed[~realization.defined] = np.nan
+        return readonly_float(mixed)
+
+    def gap(self, realization: RealizationFamily) -> MacroGap:
+        """The macro confounding gap of every ``x̄`` under ``realization``."""
+        return macro_gap(self.observational, self.interventional(realization), self.supported & realization.defined,
+                         self.tolerance)
+
+    def micro_confounding(self) -> MicroConfounding:
+        """Micro confounding of (X, Y) and (X, Ȳ) (Theorem 3.2, conclusion 1)."""
+        return micro_confounding(self.joint, self.kernel, self.macro_kernel, self.effect_map, self.tolerance)
+
+    def _check_family(self, realization: RealizationFamily) -> None:
+        if realization.coarsening != self.cause_map:
+            raise ModelError(None, "realization", f"a realization family for the coarsening of {self.cause!r}",
+                             f"one for {realization.coarsening.node!r} with macro states "
+                             f"{list(realization.coarsening.macro_states)}")

@@ -1,0 +1,286 @@
+"""Coarsenings: partitions of a node's micro states into named macro states.
+
+A coarsening ``π`` of a node with micro states ``s_0, ..., s_{n-1}`` assigns
+each micro state to exactly one named macro state; every macro state has at
+least one member. The *fibre* of a macro state ``x̄`` is ``π⁻¹(x̄)``, the set of
+micro states mapped to it, always listed in the node's micro-state order.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import scipy.sparse as sp
+
+from discagg.core.arrays import readonly
+from discagg.errors import CoarseningWarning, ModelError, describe
+
+__all__ = ["Coarsening"]
+
+
+def _partition_from_mapping(node: str, micro_states: tuple[str, ...], mapping: object, path: str
+                            ) -> tuple[np.ndarray, tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """Check that ``mapping`` partitions ``micro_states`` into non-empty macro states.
+
+    Returns the macro index of every micro state, the macro states and each one's members.
+    """
+    if not isinstance(mapping, Mapping) or not mapping:
+        raise ModelError(None, path, "a non-empty object mapping macro states to lists of micro states",
+                         describe(mapping))
+    index = {state: i for i, state in enumerate(micro_states)}
+    assignment = np.full(len(micro_states), -1, dtype=np.intp)
+    macro_states: list[str] = []
+    members: list[tuple[str, ...]] = []
+    for k, (macro, group) in enumerate(mapping.items()):
+        where = f"{path}.{macro}"
+        if not isinstance(macro, str) or not macro:
+            raise ModelError(None, path, "macro state names that are non-empty strings", repr(macro))
+        if isinstance(group, (str, bytes)) or not isinstance(group, Sequence):
+            raise ModelError(None, where, "a list of micro states of node " + repr(node), describe(group))
+        if len(group) == 0:
+            raise ModelError(None, where, "a non-empty list of micro states (every macro state needs a member)",
+                             "[]")
+        for j, micro in enumerate(group):
+            if micro not in index:
+                raise ModelError(None, f"{where}[{j}]", f"a state of node {node!r} {list(micro_states)}",
+                                 repr(micro))
+            i = index[micro]
+            if assignment[i] != -1:
+                other = macro_states[assignment[i]] if assignment[i] < k else macro
+                raise ModelError(None, f"{where}[{j}]",
+                                 "every micro state in exactly one macro state",
+                                 f"{micro!r} also in macro state {other!r}")
+            assignment[i] = k
+        macro_states.append(macro)
+        members.append(tuple(group))
+    missing = [micro_states[i] for i in np.flatnonzero(assignment == -1)]
+    if missing:
+        raise ModelError(None, path, "every micro state in exactly one macro state",
+                         f"{missing} in none")
+    return assignment, tuple(macro_states), tuple(members)
+
+
+@dataclass(frozen=True, eq=False)
+class Coarsening:
+    """A partition of one node's micro states into named macro states.
+
+    Build one with :meth:`from_mapping`, which validates the partition.
+
+    Attributes
+    ----------
+    node : str
+        The node whose states are coarsened.
+    micro_states : tuple of str, length n
+        The node's micro states, in the node's order.
+    macro_states : tuple of str, length k
+        The macro states, in declaration order.
+    members : tuple of tuple of str, length k
+        The micro states of each macro state, as declared (kept for saving).
+    assignment : (n,) ndarray of int, read-only
+        ``assignment[i]`` is the index of the macro state of micro state ``i``.
+
+    Examples
+    --------
+    >>> pi = Coarsening.from_mapping("X", ["x0", "x1", "x2"],
+    ...                              {"low": ["x0", "x1"], "high": ["x2"]})
+    >>> pi.assignment
+    array([0, 0, 1])
+    >>> pi.fibre("low")
+    array([0, 1])
+    >>> pi.push_forward([0.2, 0.3, 0.5])
+    array([0.5, 0.5])
+    """
+
+    node: str
+    micro_states: tuple[str, ...]
+    macro_states: tuple[str, ...]
+    members: tuple[tuple[str, ...], ...]
+    assignment: np.ndarray = field(repr=False)
+
+    @classmethod
+    def from_mapping(
+        cls,
+        node: str,
+        micro_states: Sequence[str],
+        mapping: Mapping[str, Sequence[str]],
+        *,
+        path: str | None = None,
+    ) -> "Coarsening":
+        """Validate and build a coarsening from ``{macro state: [micro states]}``.
+
+        Parameters
+        ----------
+        node : str
+            Name of the coarsened node.
+        micro_states : sequence of str
+            The node's micro states, in order.
+        mapping : mapping of str to sequence of str
+            Each macro state's members.
+        path : str, optional
+            Key path used in error messages (default ``"macro.<node>"``).
+
+        Returns
+        -------
+        Coarsening
+
+        Raises
+        ------
+        ModelError
+            If ``mapping`` is not a partition of ``micro_states`` into non-empty
+            macro states, or names an unknown micro state.
+
+        Warns
+        -----
+        CoarseningWarning
+            If the coarsening merges no micro states (every fibre is a single
+            state); the paper's Definition 2 asks for non-injective maps.
+        """
+        path = path if path is not None else f"macro.{node}"
+        micro_states = tuple(micro_states)
+        assignment, macro_states, members = _partition_from_mapping(node, micro_states, mapping, path)
+        if len(macro_states) == len(micro_states):
+            warnings.warn(
+                f"{path}: the coarsening of node {node!r} merges no micro states "
+                "(the paper's Definition 2 asks for a non-injective map)",
+                CoarseningWarning,
+                stacklevel=2,
+            )
+        return cls(node, micro_states, macro_states, members, readonly(assignment))
+
+    @classmethod
+    def from_assignment(
+        cls, node: str, micro_states: Sequence[str], macro_states: Sequence[str], assignment: np.ndarray
+    ) -> "Coarsening":
+        """Build a coarsening from the macro index of every micro state (fast for large spaces).
+
+        Raises
+        ------
+        ModelError
+            If an index is out of range or a macro state gets no micro state.
+        """
+        assignment = np.asarray(assignment, dtype=np.intp).copy()
+        micro_states, macro_states = tuple(micro_states), tuple(macro_states)
+        if assignment.shape != (len(micro_states),) or (assignment < 0).any() or (
+                assignment >= len(macro_states)).any():
+            raise ModelError(None, f"macro.{node}", f"a macro index in [0, {len(macro_states)}) for each of the "
+                             f"{len(micro_states)} micro states", f"shape {assignment.shape}")
+        counts = np.bincount(assignment, minlength=len(macro_states))
+        if (counts == 0).any():
+            empty = [macro_states[k] for k in np.flatnonzero(counts == 0)]
+            raise ModelError(None, f"macro.{node}", "every macro state non-empty", f"{empty} empty")
+        order = np.argsort(assignment, kind="stable")
+        bounds = np.concatenate([[0], np.cumsum(counts)])
+        members = tuple(tuple(micro_states[i] for i in order[bounds[k]:bounds[k + 1]])
+                        for k in range(len(macro_states)))
+        return cls(node, micro_states, macro_states, members, readonly(assignment))
+
+    @property
+    def n_micro(self) -> int:
+        """Number of micro states."""
+        return len(self.micro_states)
+
+    @property
+    def n_macro(self) -> int:
+        """Number of macro states."""
+        return len(self.macro_states)
+
+    @property
+    def merges_nothing(self) -> bool:
+        """True when every fibre holds exactly one micro state."""
+        return self.n_macro == self.n_micro
+
+    def macro_index(self, macro_state: str) -> int:
+        """Index of ``macro_state``; raises :class:`ModelError` if unknown."""
+        try:
+            return self.macro_states.index(macro_state)
+        except ValueError:
+            raise ModelError(None, f"macro.{self.node}",
+                             f"one of the macro states {list(self.macro_states)}",
+                             repr(macro_state)) from None
+
+    @cached_property
+    def _fibres(self) -> tuple[np.ndarray, ...]:
+        order = np.argsort(self.assignment, kind="stable")
+        bounds = np.searchsorted(self.assignment[order], np.arange(self.n_macro + 1))
+        return tuple(readonly(order[bounds[k]:bounds[k + 1]].copy()) for k in range(self.n_macro))
+
+    def fibre(self, macro_state: str | int) -> np.ndarray:
+        """Micro-state indices of the fibre ``π⁻¹(x̄)``, in micro-state order.
+
+        Parameters
+        ----------
+        macro_state : str or int
+            The macro state, by name or index.
+
+        Returns
+        -------
+        (m,) ndarray of int, read-only
+        """
+        k = macro_state if isinstance(macro_state, (int, np.integer)) else self.macro_index(macro_state)
+        return self._fibres[int(k)]
+
+    @cached_property
+    def aggregation_matrix(self) -> sp.csr_matrix:
+        """Sparse 0/1 matrix ``A`` of shape (k, n) with ``A[π(i), i] = 1``.
+
+        ``A @ v`` sums a micro vector (or the rows of a micro matrix) over each
+        fibre.
+        """
+        n = self.n_micro
+        return sp.csr_matrix(
+            (np.ones(n), (self.assignment, np.arange(n))), shape=(self.n_macro, n)
+        )
+
+    def push_forward(self, p: np.ndarray | Sequence[float], axis: int = -1) -> np.ndarray:
+        """Sum an array over each fibre along ``axis`` (the push-forward ``π_*``).
+
+        Parameters
+        ----------
+        p : array-like, with ``p.shape[axis] == n``
+            E.g. a distribution over micro states, or a stack of them. An object
+            array of Fractions is summed exactly.
+        axis : int
+            The micro-state axis.
+
+        Returns
+        -------
+        ndarray, with that axis of length k
+        """
+        p = np.asarray(p)
+        exact = p.dtype == object  # Fractions: sum each fibre, keeping exact values
+        if not exact:
+            p = p.astype(np.float64, copy=False)
+        moved = np.moveaxis(p, axis, 0)
+        if moved.shape[0] != self.n_micro:
+            raise ValueError(
+                f"push_forward: axis {axis} has length {moved.shape[0]}, expected {self.n_micro} "
+                f"micro states of node {self.node!r}"
+            )
+        flat = moved.reshape(self.n_micro, -1)
+        if exact:
+            summed = np.stack([flat[self.fibre(k)].sum(axis=0) for k in range(self.n_macro)])
+        else:
+            summed = np.asarray(self.aggregation_matrix @ flat)
+        return np.moveaxis(summed.reshape((self.n_macro,) + moved.shape[1:]), 0, axis)
+
+    def to_mapping(self) -> dict[str, list[str]]:
+        """The ``{macro state: [micro states]}`` mapping, as declared."""
+        return {macro: list(group) for macro, group in zip(self.macro_states, self.members)}
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Coarsening):
+            return NotImplemented
+        return (
+            self.node == other.node
+            and self.micro_states == other.micro_states
+            and self.macro_states == other.macro_states
+            and self.members == other.members
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.node, self.micro_states, self.macro_states, self.members))
+

@@ -1,0 +1,129 @@
+"""Validation of a causal model's parts: structure, CPTs, coarsenings, groups and query.
+
+:class:`~discagg.core.model.CausalModel` calls these at construction; each
+raises a :class:`~discagg.errors.ModelError` naming the key path of the first
+problem (``nodes.Y.cpt[1][0]``, ``groups.G.nodes[2]``, ``query.cause``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import networkx as nx
+import numpy as np
+
+from discagg.errors import ModelError
+
+if TYPE_CHECKING:
+    from discagg.core.coarsening import Coarsening
+    from discagg.core.groups import Group
+    from discagg.core.model import Node, Query
+
+__all__ = ["validate_structure", "validate_cpts", "validate_coarsenings", "validate_query"]
+
+
+def _index_path(prefix: str, index: Sequence[int]) -> str:
+    return prefix + "".join(f"[{int(i)}]" for i in index)
+
+
+def validate_structure(nodes: Mapping[str, Node], graph: nx.DiGraph) -> None:
+    """States non-empty and distinct, parents distinct and known, and the graph acyclic.
+
+    Raises
+    ------
+    ModelError
+    """
+    for node in nodes.values():
+        where = f"nodes.{node.name}"
+        if node.cardinality == 0:
+            raise ModelError(None, f"{where}.states", "at least one state", "an empty list")
+        if len(set(node.states)) != node.cardinality:
+            dupes = sorted({s for s in node.states if node.states.count(s) > 1})
+            raise ModelError(None, f"{where}.states", "distinct state names", f"duplicates {dupes}")
+        if len(set(node.parents)) != len(node.parents):
+            raise ModelError(None, f"{where}.parents", "distinct parents", repr(list(node.parents)))
+        for i, parent in enumerate(node.parents):
+            if parent == node.name:
+                raise ModelError(None, f"{where}.parents[{i}]", "a parent other than the node itself", repr(parent))
+            if parent not in nodes:
+                raise ModelError(None, f"{where}.parents[{i}]", f"the name of a node of the model {list(nodes)}",
+                                 repr(parent))
+    if not nx.is_directed_acyclic_graph(graph):
+        cycle = nx.find_cycle(graph)
+        text = " -> ".join([u for u, _ in cycle] + [cycle[0][0]])
+        raise ModelError(None, "nodes", "an acyclic graph (a DAG)", f"the cycle {text}")
+
+
+def validate_cpts(nodes: Mapping[str, Node], normalisation: float) -> None:
+    """Every CPT of the right shape, finite, in [0, 1], rows summing to 1 within ``normalisation``.
+
+    Raises
+    ------
+    ModelError
+        Naming the first bad entry, e.g. ``nodes.Y.cpt[1][0]``.
+    """
+    for node in nodes.values():
+        where = f"nodes.{node.name}.cpt"
+        expected = tuple(nodes[p].cardinality for p in node.parents) + (node.cardinality,)
+        if node.cpt.shape != expected:
+            raise ModelError(None, where, f"an array of shape {expected} (parents {list(node.parents)}, "
+                             f"then the node's own states)", f"shape {node.cpt.shape}")
+        bad = np.argwhere(~np.isfinite(node.cpt))
+        if bad.size:
+            idx = tuple(bad[0])
+            raise ModelError(None, _index_path(where, idx), "a finite probability", repr(float(node.cpt[idx])))
+        bad = np.argwhere((node.cpt < 0.0) | (node.cpt > 1.0))
+        if bad.size:
+            idx = tuple(bad[0])
+            raise ModelError(None, _index_path(where, idx), "a probability in [0, 1]", repr(float(node.cpt[idx])))
+        sums = node.cpt.sum(axis=-1)
+        # np.argwhere sees nothing in a 0-d array (a root node's single row),
+        # so compare on an explicitly shaped view and map the index back.
+        bad = np.argwhere(np.reshape(np.abs(sums - 1.0) > normalisation, sums.shape or (1,)))
+        if bad.size:
+            idx = tuple(bad[0])[: sums.ndim]
+            raise ModelError(None, _index_path(where, idx), f"entries summing to 1 (within {normalisation:g})",
+                             f"sum {float(sums[idx])!r}")
+
+
+def validate_coarsenings(nodes: Mapping[str, Node], macro: Mapping[str, Coarsening],
+                         groups: Mapping[str, Group]) -> None:
+    """Single-node coarsenings match their node's states; groups have fresh names, known nodes, the right size.
+
+    Raises
+    ------
+    ModelError
+    """
+    for node_name, coarsening in macro.items():
+        if node_name not in nodes:
+            raise ModelError(None, f"macro.{node_name}", f"a node of the model {list(nodes)}", repr(node_name))
+        if coarsening.node != node_name or coarsening.micro_states != nodes[node_name].states:
+            raise ModelError(None, f"macro.{node_name}", f"a coarsening of the states {list(nodes[node_name].states)}",
+                             f"one of node {coarsening.node!r} with states {list(coarsening.micro_states)}")
+    for group_name, group in groups.items():
+        where = f"groups.{group_name}"
+        if group_name in nodes or group.name != group_name:
+            raise ModelError(None, where, "a group name different from every node name", repr(group_name))
+        for i, node in enumerate(group.nodes):
+            if node not in nodes:
+                raise ModelError(None, f"{where}.nodes[{i}]", f"a node of the model {list(nodes)}", repr(node))
+        expected = int(np.prod([nodes[n].cardinality for n in group.nodes]))
+        if group.coarsening.n_micro != expected:
+            raise ModelError(None, where, f"a coarsening of the {expected} joint states",
+                             str(group.coarsening.n_micro))
+
+
+def validate_query(nodes: Mapping[str, Node], groups: Mapping[str, Group], query: Query) -> None:
+    """The query's cause and effect are distinct nodes or groups of the model.
+
+    Raises
+    ------
+    ModelError
+    """
+    for role in ("cause", "effect"):
+        value = getattr(query, role)
+        if value not in nodes and value not in groups:
+            raise ModelError(None, f"query.{role}", f"a node of the model {list(nodes)}", repr(value))
+    if query.cause == query.effect:
+        raise ModelError(None, "query", "different cause and effect nodes", f"{query.cause!r} for both")

@@ -1,0 +1,161 @@
+"""The side files of the commands: costs and ``f`` values, targets, and realization families.
+
+``--cost`` and ``--f`` files map state names to numbers (:func:`load_values`);
+``--target`` files map macro states of the cause to distributions over the
+effect's macro states (:func:`load_targets`); a realization family is saved and
+loaded as ``discagg/realization-v1``::
+
+    {"format": "discagg/realization-v1", "cause": "X", "realization": {x̄: {x: p, ...}}}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import numpy as np
+
+from discagg.core.model import CausalModel
+from discagg.core.realization import RealizationFamily
+from discagg.errors import ModelError, describe
+from discagg.io.json_files import (
+    check_keys,
+    nonempty_string,
+    number,
+    read_json,
+    require_object,
+    with_source,
+    write_text_atomic,
+)
+from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
+
+__all__ = ["REALIZATION_FORMAT", "load_values", "load_targets", "realization_to_dict", "save_realization",
+           "load_realization"]
+
+REALIZATION_FORMAT = "discagg/realization-v1"
+
+
+def load_values(path: str | os.PathLike[str], names: tuple[str, ...], what: str) -> np.ndarray:
+    """Read ``{name: number}`` covering exactly ``names`` (a cost file, or ``f`` for bounds).
+
+    Parameters
+    ----------
+    path : path-like
+    names : tuple of str
+        The states that need a value, in order.
+    what : str
+        What the states are, for messages (e.g. ``"micro state of 'X'"``).
+
+    Returns
+    -------
+    (len(names),) ndarray
+
+    Raises
+    ------
+    ModelError
+        Naming the file and the key of the first bad, unknown or missing entry.
+    """
+    source = str(path)
+    data = read_json(path)
+    try:
+        data = require_object(data, "", f"a JSON object mapping each {what} to a number")
+        index = {name: i for i, name in enumerate(names)}
+        values = np.full(len(names), np.nan)
+        for key, value in data.items():
+            if key not in index:
+                raise ModelError(None, key, f"a {what} {list(names)[:10]}", f"unknown key {key!r}")
+            values[index[key]] = number(value, key)
+        missing = [n for n in names if np.isnan(values[index[n]])]
+        if missing:
+            raise ModelError(None, None, f"a value for every {what}", f"none for {missing[:10]}")
+        return values
+    except ModelError as exc:
+        raise with_source(exc, source) from None
+
+
+def load_targets(
+    path: str | os.PathLike[str],
+    cause_macro: tuple[str, ...],
+    effect_macro: tuple[str, ...],
+    *,
+    tolerance: Tolerance = DEFAULT_TOLERANCE,
+) -> dict[str, np.ndarray]:
+    """Read target distributions ``{x̄: {ȳ: probability}}`` for ``discagg solve --target``.
+
+    Macro states of the effect left out of a target get probability zero; each
+    target must be non-negative and sum to one within ``tolerance.normalisation``.
+
+    Raises
+    ------
+    ModelError
+    """
+    source = str(path)
+    data = read_json(path)
+    try:
+        data = require_object(data, "", "a JSON object mapping macro states of the cause to distributions")
+        targets: dict[str, np.ndarray] = {}
+        for state, dist in data.items():
+            if state not in cause_macro:
+                raise ModelError(None, state, f"a macro state of the cause {list(cause_macro)}", repr(state))
+            dist = require_object(dist, state, "an object mapping macro states of the effect to probabilities")
+            target = np.zeros(len(effect_macro))
+            for key, value in dist.items():
+                if key not in effect_macro:
+                    raise ModelError(None, f"{state}.{key}", f"a macro state of the effect {list(effect_macro)}",
+                                     repr(key))
+                target[effect_macro.index(key)] = number(value, f"{state}.{key}")
+                if target[effect_macro.index(key)] < 0:
+                    raise ModelError(None, f"{state}.{key}", "a non-negative probability", repr(value))
+            if abs(target.sum() - 1.0) > tolerance.normalisation:
+                raise ModelError(None, state, f"probabilities summing to 1 (within {tolerance.normalisation:g})",
+                                 f"sum {float(target.sum())!r}")
+            targets[state] = target
+        return targets
+    except ModelError as exc:
+        raise with_source(exc, source) from None
+
+
+def realization_to_dict(family: RealizationFamily) -> dict[str, Any]:
+    """The ``discagg/realization-v1`` document of a realization family.
+
+    ``{"format": "discagg/realization-v1", "cause": "X", "realization": {x̄: {x: p, ...}}}``,
+    listing the macro states the family defines and, for each, the micro states
+    with positive probability.
+    """
+    mapping = {
+        macro: {micro: p for micro, p in dist.items() if p > 0} for macro, dist in family.to_mapping().items()
+    }
+    return {"format": REALIZATION_FORMAT, "cause": family.coarsening.node, "realization": mapping}
+
+
+def save_realization(family: RealizationFamily, path: str | os.PathLike[str]) -> None:
+    """Save a realization family as ``discagg/realization-v1`` JSON (atomically)."""
+    write_text_atomic(path, json.dumps(realization_to_dict(family), indent=1, allow_nan=False) + "\n")
+
+
+def load_realization(
+    path: str | os.PathLike[str], model: CausalModel, *, tolerance: Tolerance = DEFAULT_TOLERANCE
+) -> RealizationFamily:
+    """Load a ``discagg/realization-v1`` file for a node of ``model`` and validate it.
+
+    Raises
+    ------
+    ModelError
+        Bad format, unknown cause, or a realization that is not a distribution
+        over its fibre (a :class:`~discagg.errors.RealizationError`).
+    """
+    source = str(path)
+    data = read_json(path)
+    try:
+        data = require_object(data, "", "a JSON object with keys 'format', 'cause' and 'realization'")
+        check_keys(data, ("format", "cause", "realization"), ("format", "cause", "realization"), "")
+        if data["format"] != REALIZATION_FORMAT:
+            raise ModelError(None, "format", repr(REALIZATION_FORMAT), describe(data["format"]))
+        cause = nonempty_string(data["cause"], "cause", "a node name")
+        coarsening = model.coarsening(cause)
+        mapping = require_object(data["realization"], "realization", "an object mapping macro states to "
+                                  "distributions over their fibres")
+        return RealizationFamily.from_mapping(coarsening, mapping, tolerance=tolerance)
+    except ModelError as exc:
+        raise with_source(exc, source) from None

@@ -1,0 +1,232 @@
+"""Inducing realizations and the range of a macro effect.
+
+Over the realizations of ``x̄``, ``P(Ȳ | do(x̄))`` ranges over the convex hull of
+the rows ``P(Ȳ | do(X = x))``, ``x ∈ π⁻¹(x̄)``. Hence, exactly:
+
+* the largest gap ``TV(P(Ȳ | x̄), P(Ȳ | do(x̄)))`` is convex in the realization,
+  so it is attained at a point mass (:func:`most_inducing`);
+* bounds on ``P(Ȳ = ȳ | do(x̄))`` and on ``E[f(Ȳ) | do(x̄)]`` are linear, so they
+  are the smallest and largest values over the fibre's micro states
+  (:func:`effect_bounds`);
+* a target distribution is reachable exactly when the gap LP to it is zero
+  (:func:`reach`), with a certificate otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from discagg.core.aggregation import Aggregation
+from discagg.errors import ModelError, SolverError
+from discagg.solvers.gap_lp import min_gap, polish, vertex
+from discagg.solvers.inhibiting import verify_solution
+from discagg.solvers.solution import Solution, StateSolution, per_supported_state
+
+__all__ = ["most_inducing", "reach", "effect_bounds", "StateBounds", "EffectBounds"]
+
+
+def most_inducing(agg: Aggregation) -> Solution:
+    """For each supported ``x̄``, the realization with the largest confounding gap.
+
+    The status is ``"inducing"`` when that gap exceeds the tolerance, and
+    ``"inhibiting"`` when every realization is inhibiting (all micro states of
+    the fibre have ``P(Ȳ | do(X = x)) = P(Ȳ | x̄)``).
+
+    Examples
+    --------
+    >>> from discagg.io.model_format import load_model
+    >>> sol = most_inducing(Aggregation.of(load_model("data/shops.json")))
+    >>> [(s.state, s.status, round(s.gap, 3)) for s in sol.states]
+    [('0', 'inhibiting', 0.0), ('1', 'inducing', 0.526), ('2', 'inducing', 0.882), ('3', 'inducing', 0.806), ('4', 'inhibiting', 0.0)]
+    """
+    def largest_gap(k: int, name: str, probability: float, fibre: np.ndarray) -> StateSolution:
+        K, o = agg.macro_kernel[fibre], agg.observational[k]
+        gaps = 0.5 * np.abs(K - o).sum(axis=1)
+        j = int(np.argmax(gaps))
+        status = "inducing" if gaps[j] > agg.tolerance.equality else "inhibiting"
+        return StateSolution(name, status, probability, fibre[[j]], np.ones(1), o, K[j].copy(), float(gaps[j]),
+                             objective_value=float(gaps[j]))
+
+    pi = agg.cause_map
+    states = per_supported_state(agg, largest_gap)
+    solution = Solution(agg.model.name, agg.cause, agg.effect, "max-gap", states, pi, agg.effect_map)
+    verify_solution(agg, solution)
+    return solution
+
+
+def reach(agg: Aggregation, targets: Mapping[str, np.ndarray]) -> Solution:
+    """Realizations producing given ``P(Ȳ | do(x̄))``, or certificates that none does.
+
+    Parameters
+    ----------
+    agg : Aggregation
+    targets : mapping of macro state to (|Ȳ|,) ndarray
+        Target distributions over Ȳ. Macro states left out are ``"untargeted"``;
+        unsupported macro states may be targeted (an intervention needs no
+        observational support).
+
+    Returns
+    -------
+    Solution
+        Status ``"reachable"`` (a vertex realization with gap within tolerance)
+        or ``"unreachable"`` (the realization closest to the target in TV, and a
+        certificate); the JSON key of the target is ``"target"``.
+    """
+    pi = agg.cause_map
+    d = agg.effect_map.n_macro
+    for name, target in targets.items():
+        pi.macro_index(name)
+        if np.shape(target) != (d,):
+            raise ModelError(None, f"target.{name}", f"a distribution over the {d} macro states of "
+                             f"{agg.effect!r}", f"shape {np.shape(target)}")
+    states = []
+    for k, name in enumerate(pi.macro_states):
+        probability = float(agg.p_macro[k])
+        if name not in targets:
+            states.append(StateSolution(name, "untargeted", probability))
+            continue
+        fibre = pi.fibre(k)
+        K, t = agg.macro_kernel[fibre], np.asarray(targets[name], dtype=np.float64)
+        lp = min_gap(K, t)
+        if lp.gap > agg.tolerance.equality:
+            if lp.bound <= agg.tolerance.equality / 2:
+                raise SolverError(f"macro state {name!r}: target gap {lp.gap!r} but no certificate separating by "
+                                  f"more than the tolerance (bound {lp.bound!r})")
+            states.append(StateSolution(name, "unreachable", probability, fibre[lp.support], lp.weights, t,
+                                        lp.weights @ K[lp.support], lp.gap, lp.certificate, 2.0 * lp.bound))
+            continue
+        support, weights = vertex(K, lp.support, lp.weights)
+        weights = polish(K, t, support, weights)
+        weights = weights / weights.sum()
+        reached = weights @ K[support]
+        states.append(StateSolution(name, "reachable", probability, fibre[support], weights, t, reached,
+                                    0.5 * float(np.abs(reached - t).sum())))
+    solution = Solution(agg.model.name, agg.cause, agg.effect, "target", tuple(states), pi, agg.effect_map,
+                        target_key="target")
+    verify_solution(agg, solution)
+    return solution
+
+
+@dataclass(frozen=True, eq=False)
+class StateBounds:
+    """Range of the macro effect of one ``x̄`` over all its realizations.
+
+    Attributes
+    ----------
+    state : str
+    probability : float
+    observational : (d,) ndarray or None
+        ``P(Ȳ | x̄)`` (None when unsupported).
+    lower, upper : (d,) ndarray
+        Bounds on ``P(Ȳ = ȳ | do(x̄))``.
+    lower_at, upper_at : (d,) ndarray of int
+        Micro states (indices of the cause) attaining them as point masses.
+    expectation : tuple of float or None
+        ``(lower, upper)`` of ``E[f(Ȳ) | do(x̄)]`` when ``f`` is given.
+    expectation_at : tuple of int or None
+    observational_expectation : float or None
+        ``E[f(Ȳ) | x̄]``.
+    """
+
+    state: str
+    probability: float
+    observational: np.ndarray | None
+    lower: np.ndarray
+    upper: np.ndarray
+    lower_at: np.ndarray
+    upper_at: np.ndarray
+    expectation: tuple[float, float] | None = None
+    expectation_at: tuple[int, int] | None = None
+    observational_expectation: float | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class EffectBounds:
+    """Ambiguity intervals of the macro causal effect, per macro state of the cause."""
+
+    model: str
+    cause: str
+    effect: str
+    states: tuple[StateBounds, ...]
+    micro_states: tuple[str, ...] = field(repr=False)
+    effect_macro: tuple[str, ...] = field(repr=False)
+    f: np.ndarray | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``discagg bounds --json`` document."""
+        micro, ys = self.micro_states, self.effect_macro
+        entries = []
+        for s in self.states:
+            entry: dict[str, Any] = {"state": s.state, "probability": s.probability}
+            if s.observational is not None:
+                entry["observational"] = {y: float(v) for y, v in zip(ys, s.observational)}
+            entry["bounds"] = {
+                y: {"lower": float(s.lower[j]), "upper": float(s.upper[j]),
+                    "lower_at": micro[s.lower_at[j]], "upper_at": micro[s.upper_at[j]]}
+                for j, y in enumerate(ys)
+            }
+            if s.expectation is not None and s.expectation_at is not None:
+                entry["expectation"] = {
+                    "lower": s.expectation[0], "upper": s.expectation[1],
+                    "lower_at": micro[s.expectation_at[0]], "upper_at": micro[s.expectation_at[1]],
+                    "observational": s.observational_expectation,
+                }
+            entries.append(entry)
+        return {"model": self.model, "cause": self.cause, "effect": self.effect,
+                "f": None if self.f is None else {y: float(v) for y, v in zip(ys, self.f)},
+                "macro_states": entries}
+
+
+def effect_bounds(agg: Aggregation, f: np.ndarray | None = None) -> EffectBounds:
+    """Bounds, over all realizations, on ``P(Ȳ = ȳ | do(x̄))`` and ``E[f(Ȳ) | do(x̄)]``.
+
+    Parameters
+    ----------
+    agg : Aggregation
+    f : (|Ȳ|,) array-like, optional
+        A value for each macro state of the effect.
+
+    Returns
+    -------
+    EffectBounds
+        Every macro state of the cause, supported or not.
+
+    Examples
+    --------
+    >>> from discagg.io.model_format import load_model
+    >>> b = effect_bounds(Aggregation.of(load_model("data/cholesterol.json")), f=[0.0, 1.0])
+    >>> medium = b.states[1]
+    >>> [round(v, 3) for v in medium.expectation]     # P(disease | do(medium)) over realizations
+    [0.13, 0.44]
+    """
+    pi = agg.cause_map
+    d = agg.effect_map.n_macro
+    values = None
+    if f is not None:
+        values = np.asarray(f, dtype=np.float64)
+        if values.shape != (d,) or not np.isfinite(values).all():
+            raise ModelError(None, "f", f"{d} finite numbers, one per macro state of {agg.effect!r}",
+                             f"shape {values.shape}")
+    states = []
+    for k, name in enumerate(pi.macro_states):
+        fibre = pi.fibre(k)
+        K = agg.macro_kernel[fibre]
+        lo, hi = K.argmin(axis=0), K.argmax(axis=0)
+        cols = np.arange(d)
+        observational = agg.observational[k].copy() if agg.supported[k] else None
+        expectation = expectation_at = observed_value = None
+        if values is not None:
+            scores = K @ values
+            i, j = int(scores.argmin()), int(scores.argmax())
+            expectation = (float(scores[i]), float(scores[j]))
+            expectation_at = (int(fibre[i]), int(fibre[j]))
+            observed_value = None if observational is None else float(observational @ values)
+        states.append(StateBounds(name, float(agg.p_macro[k]), observational, K[lo, cols].copy(),
+                                  K[hi, cols].copy(), fibre[lo], fibre[hi], expectation, expectation_at,
+                                  observed_value))
+    return EffectBounds(agg.model.name, agg.cause, agg.effect, tuple(states), pi.micro_states,
+                        agg.effect_map.macro_states, values)

@@ -1,0 +1,17 @@
+"""The paper's constructions and checks: Lemma 5, Theorem 3.2 counterexamples, verifiers, the paper's graphs.
+
+:func:`lemma5` and :func:`generate_counterexample` build paradoxical models;
+:func:`verify` checks the hypotheses and conclusions of Theorems 3.1, 3.2, 4.1,
+Lemmas 10 and 11 and consistency on a model; :mod:`~discagg.theory.graphs`
+holds the amalgamated, macro-intervention and macro graphs.
+"""
+
+from discagg.theory.checks import CHECKS, Check, Verification, verify
+from discagg.theory.counterexample import Counterexample, CounterexampleNotFound, generate_counterexample
+from discagg.theory.graphs import amalgamated_graph, macro_graph, macro_intervention_graph, satisfies_backdoor
+from discagg.theory.hypotheses import Hypothesis, HypothesisError, theorem_3_2_hypotheses
+from discagg.theory.lemma5 import lemma5
+
+__all__ = ["CHECKS", "Check", "Counterexample", "CounterexampleNotFound", "Hypothesis", "HypothesisError",
+           "Verification", "amalgamated_graph", "generate_counterexample", "lemma5", "macro_graph",
+           "macro_intervention_graph", "satisfies_backdoor", "theorem_3_2_hypotheses", "verify"]

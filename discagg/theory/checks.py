@@ -1,0 +1,411 @@
+"""Verifiers for the paper's results on a concrete model.
+
+Each verifier returns :class:`Check` rows (hypotheses and conclusions, each with
+a numeric residual) computed exactly on the model's distribution with the
+project's tolerance, not by statistical tests. A :class:`Verification` passes
+when every conclusion that *should* hold does hold:
+
+``theorem-3.1``
+    If (X, Y) is unconfounded in the micro model (``P(Y | x) = P(Y | do(x))``),
+    the natural realization is confounding-inhibiting. The conclusion is
+    required only when the hypothesis holds.
+``theorem-3.2``
+    Whether the model is a paradoxical example for a realization family: the
+    hypotheses (triangle graph, ``|Ȳ| < min(|X|, |Z|)``, ``|X̄| < |X|``, family
+    ≠ natural) are reported, and the conclusions ((X, Y) and (X, Ȳ) confounded,
+    the family confounding-inhibiting) are required.
+``lemma-10``
+    On a chain X → Y → Z: condition (12) ``X̄ ⊥ Z̄ | Ȳ``, whether ``do(ȳ)`` by
+    ``P(Y | ȳ)`` and by ``P(Y | ȳ, x̄)`` give the same effect on Z̄ (required when
+    (12) holds), and the lemma's equivalence of the two (required).
+``theorem-4.1``
+    For the query's (cause, effect) and an adjustment set B of other nodes
+    (default: every node that is neither a descendant of the cause nor the
+    effect): the back-door criterion for B̄ in the macro graph Ḡ, condition (15)
+    in the distributional form the proof uses,
+    ``P(X̄_j | do(x_i), b) = P(X̄_j | x_i, b)``, and equality (13) for the
+    realization ``P(X_i | x̄_i, b)`` (required when both hypotheses hold).
+``lemma-11``
+    Theorem 4.1 on the paper's Figure 5 (X → Y, X → Z, Y → Z, intervening on Y
+    with effect Z, B = {X̄}), plus that graph as a hypothesis.
+``consistency``
+    Consistency in the sense of Rubenstein et al. (the paper's appendix A):
+    every realization gives the same ``P(Ȳ | do(x̄))``; the residual is the
+    width of the ambiguity, the largest range of ``P(ȳ | do(x̄))``. Required.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from discagg.core.aggregation import Aggregation, natural_weights
+from discagg.core.inference import interventional, interventional_joint, marginal, rational
+from discagg.core.model import CausalModel
+from discagg.core.realization import RealizationFamily
+from discagg.errors import ModelError
+from discagg.theory.graphs import macro_graph, macro_name, satisfies_backdoor
+from discagg.theory.hypotheses import theorem_3_2_hypotheses
+
+__all__ = ["CHECKS", "Check", "Verification", "verify"]
+
+CHECKS = ("theorem-3.1", "theorem-3.2", "lemma-10", "lemma-11", "theorem-4.1", "consistency")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One hypothesis or conclusion of a result, evaluated on the model.
+
+    Attributes
+    ----------
+    result : str
+        E.g. ``"theorem-3.1"``.
+    kind : str
+        ``"hypothesis"`` or ``"conclusion"``.
+    statement : str
+    holds : bool
+    residual : float
+        The quantity the decision is based on (a TV distance, a width, a
+        cardinality margin), compared with the tolerance.
+    required : bool
+        For conclusions: whether it must hold for the verification to pass.
+    holds_exactly : bool or None
+        With ``exact=True``: whether the statement holds in rational arithmetic
+        (the model's float CPT entries taken as the rationals they are; equalities
+        must then hold with zero residual).
+    """
+
+    result: str
+    kind: str
+    statement: str
+    holds: bool
+    residual: float
+    required: bool = False
+    holds_exactly: bool | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.kind == "conclusion" and self.required and not self.holds
+
+
+@dataclass(frozen=True)
+class Verification:
+    """All checks run on one model."""
+
+    model: str
+    checks: tuple[Check, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Every required conclusion holds."""
+        return not any(c.failed for c in self.checks)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model": self.model, "ok": self.ok,
+                "checks": [{"result": c.result, "kind": c.kind, "statement": c.statement, "holds": c.holds,
+                            "residual": c.residual, "required": c.required, "holds_exactly": c.holds_exactly}
+                           for c in self.checks]}
+
+
+class _Quantities:
+    """The macro quantities the checks compare, in float64 or exactly (object arrays of Fractions).
+
+    In exact mode the decisions use zero tolerance: an equality holds only with
+    a zero residual.
+    """
+
+    def __init__(self, agg: Aggregation, exact: bool) -> None:
+        self.pi_x, self.pi_y = agg.cause_map, agg.effect_map
+        if exact:
+            self.joint, self.kernel = agg.tables(exact=True)
+            self.tol: float = 0
+            self.support: float = 0
+        else:
+            self.joint, self.kernel = agg.joint, agg.kernel
+            self.tol, self.support = agg.tolerance.equality, agg.tolerance.support
+        self.exact = exact
+        self.p_x = self.joint.sum(axis=1)
+        self.p_macro = self.pi_x.push_forward(self.p_x)
+        self.supported = np.asarray(self.p_macro > self.support, dtype=bool)
+        self.macro_kernel = self.pi_y.push_forward(self.kernel, axis=1)
+        macro_joint = self.pi_x.push_forward(self.pi_y.push_forward(self.joint, axis=1), axis=0)
+        self.observational, _ = _conditional(macro_joint, self.support)
+
+    def micro_tv(self) -> tuple[float, float]:
+        """Largest TV between P(Y | x) and P(Y | do(x)), and between their Ȳ versions."""
+        conditional, mask = _conditional(self.joint, self.support)
+        macro_conditional = self.pi_y.push_forward(conditional, axis=1)
+        return (_tv_max(conditional, self.kernel, mask),
+                _tv_max(macro_conditional, self.macro_kernel, mask))
+
+    def natural(self) -> np.ndarray:
+        """Weights of the natural realization (zero on unsupported fibres)."""
+        return natural_weights(self.p_x, self.pi_x, self.support)
+
+    def weights(self, family: RealizationFamily) -> np.ndarray:
+        return rational(family.weights) if self.exact else family.weights
+
+    def max_gap(self, weights: np.ndarray, defined: np.ndarray) -> float:
+        """Largest TV between P(Ȳ | x̄) and P(Ȳ | do(x̄)) under ``weights`` over defined, supported x̄."""
+        do = self.pi_x.push_forward(weights[:, None] * self.macro_kernel, axis=0)
+        return _tv_max(self.observational, do, self.supported & defined)
+
+    def width(self) -> float:
+        """Largest range of P(ȳ | do(x̄)) over the realizations of any x̄ (the ambiguity)."""
+        widths = [self.macro_kernel[self.pi_x.fibre(k)].max(axis=0) - self.macro_kernel[self.pi_x.fibre(k)].min(axis=0)
+                  for k in range(self.pi_x.n_macro)]
+        return max(max(w) for w in widths)
+
+
+def _theorem_3_1(agg: Aggregation, exact: bool = False) -> list[Check]:
+    q = _Quantities(agg, exact)
+    confounding, _ = q.micro_tv()
+    hypothesis = confounding <= q.tol
+    worst = q.max_gap(q.natural(), q.supported)
+    return [
+        Check("theorem-3.1", "hypothesis", "micro (X, Y) unconfounded: P(Y | x) = P(Y | do(x)) for all x "
+              "(residual: max TV)", bool(hypothesis), float(confounding)),
+        Check("theorem-3.1", "conclusion", "the natural realization P(X | xbar) is confounding-inhibiting "
+              "(residual: max gap)", bool(worst <= q.tol), float(worst), required=bool(hypothesis)),
+    ]
+
+
+def _is_triangle(agg: Aggregation) -> tuple[bool, str]:
+    model, x, y = agg.model, agg.cause, agg.effect
+    if x not in model.nodes or y not in model.nodes:
+        return False, "the theorem's X and Y are single nodes, not groups"
+    others = [n for n in model.nodes if n not in (x, y)]
+    if len(others) != 1:
+        return False, f"the model has {len(model.nodes)} nodes; the theorem's graph has 3"
+    z = others[0]
+    ok = (set(model.nodes[z].parents) == set() and set(model.nodes[x].parents) == {z}
+          and set(model.nodes[y].parents) == {x, z})
+    return ok, f"Z = {z!r}"
+
+
+def _theorem_3_2(agg: Aggregation, family: RealizationFamily | None, exact: bool = False) -> list[Check]:
+    q = _Quantities(agg, exact)
+    triangle, detail = _is_triangle(agg)
+    checks = [Check("theorem-3.2", "hypothesis", f"graph is Z -> X, Z -> Y, X -> Y ({detail})", triangle,
+                    0.0 if triangle else 1.0)]
+    n_z = agg.model.cardinality(next(n for n in agg.model.nodes if n not in (agg.cause, agg.effect))) \
+        if len(agg.model.nodes) == 3 and triangle else 0
+    differs = None
+    if family is not None:
+        natural, weights = q.natural(), q.weights(family)
+        pi = agg.cause_map
+        differs = np.array([sum(abs(natural[i] - weights[i]) for i in pi.fibre(k)) / 2 > q.tol
+                            for k in range(pi.n_macro)])
+    for h in theorem_3_2_hypotheses(agg.cause_map.n_micro, n_z, agg.cause_map.n_macro, agg.effect_map.n_macro,
+                                    differs):
+        checks.append(Check("theorem-3.2", "hypothesis", f"{h.name} ({h.detail})", h.holds, 0.0 if h.holds else 1.0))
+    tv, macro_tv = q.micro_tv()
+    checks.append(Check("theorem-3.2", "conclusion", "1. (X, Y) confounded: P(Y | x) != P(Y | do(x)) for some x "
+                        "(residual: max TV)", bool(tv > q.tol), float(tv), required=True))
+    checks.append(Check("theorem-3.2", "conclusion", "1. (X, Ybar) confounded (residual: max TV)",
+                        bool(macro_tv > q.tol), float(macro_tv), required=True))
+    if family is None:
+        checks.append(Check("theorem-3.2", "conclusion", "2. the realization family is confounding-inhibiting "
+                            "(no family given: pass --realization)", False, float("nan"), required=True))
+    else:
+        worst = q.max_gap(q.weights(family), family.defined)
+        complete = bool((family.defined | ~q.supported).all())
+        checks.append(Check("theorem-3.2", "conclusion", "2. the realization family is confounding-inhibiting for "
+                            "every supported xbar (residual: max gap)", bool(worst <= q.tol) and complete,
+                            float(worst), required=True))
+    return checks
+
+
+def _push(model: CausalModel, table: np.ndarray, axis: int, node: str) -> np.ndarray:
+    """Push an axis forward through the node's coarsening (identity when it has none)."""
+    return model.macro[node].push_forward(table, axis=axis) if node in model.macro else table
+
+
+def _conditional(table: np.ndarray, support: float) -> tuple[np.ndarray, np.ndarray]:
+    """Normalise over axis 1 where the mass over it exceeds ``support``; returns (conditional, mask)."""
+    total = table.sum(axis=1, keepdims=True)
+    mask = np.asarray(total > support, dtype=bool)
+    return np.divide(table, total, out=np.zeros_like(table), where=mask), mask[:, 0]
+
+
+def _tv_max(p: np.ndarray, q: np.ndarray, mask: np.ndarray) -> Any:
+    """Largest TV distance over axis 1 between ``p`` and ``q`` where ``mask`` (a Fraction when exact)."""
+    tv = np.abs(p - q).sum(axis=1) / 2
+    return max(tv[np.asarray(mask, dtype=bool)], default=0)
+
+
+def _chain(model: CausalModel) -> tuple[str, str, str] | None:
+    if len(model.nodes) != 3:
+        return None
+    order = model.topological_order
+    edges = set(model.graph.edges)
+    return order if edges == {(order[0], order[1]), (order[1], order[2])} else None  # type: ignore[return-value]
+
+
+def _lemma_10(model: CausalModel, agg: Aggregation, exact: bool = False) -> list[Check]:
+    tol, support = (0, 0) if exact else (agg.tolerance.equality, agg.tolerance.support)
+    chain = _chain(model)
+    if chain is None:
+        return [Check("lemma-10", "hypothesis", "graph is a chain X -> Y -> Z (three nodes)", False, 1.0)]
+    x, y, z = chain
+    for node in chain:
+        model.coarsening(node)
+    checks = [Check("lemma-10", "hypothesis", f"graph is a chain X -> Y -> Z (X = {x!r}, Y = {y!r}, Z = {z!r})",
+                    True, 0.0)]
+    pi_y = model.macro[y]
+    # (12): P(Z̄ | x̄, ȳ) = P(Z̄ | ȳ) wherever P(x̄, ȳ) > 0
+    joint = _push(model, _push(model, _push(model, marginal(model, [x, y, z], exact=exact), 0, x), 1, y), 2, z)
+    kx, ky, kz = joint.shape
+    given_xy, mask_xy = _conditional(joint.reshape(kx * ky, kz), support)  # rows (x̄, ȳ)
+    given_y, _ = _conditional(joint.sum(axis=0), support)  # P(Z̄ | ȳ)
+    cond12 = _tv_max(given_xy, np.tile(given_y, (kx, 1)), mask_xy)
+    holds12 = bool(cond12 <= tol)
+    checks.append(Check("lemma-10", "hypothesis", "(12) Xbar independent of Zbar given Ybar (residual: max TV "
+                        "between P(Zbar | xbar, ybar) and P(Zbar | ybar))", holds12, float(cond12)))
+    # the two realizations of do(ȳ) and their effects on Z̄
+    effect = _push(model, interventional(model, z, y, exact=exact), 1, z)  # P(Z̄ | do(y)), (|Y|, kz)
+    p_xy = _push(model, marginal(model, [x, y], exact=exact), 0, x)  # P(x̄, y), (kx, |Y|)
+    p_y = p_xy.sum(axis=0)
+    fibre_of = pi_y.assignment
+    natural = np.divide(p_y, pi_y.push_forward(p_y)[fibre_of], out=np.zeros_like(p_y),
+                        where=np.asarray(pi_y.push_forward(p_y)[fibre_of] > support, dtype=bool))
+    e1 = pi_y.push_forward(natural[:, None] * effect, axis=0)  # (ky, kz)
+    p_xybar = pi_y.push_forward(p_xy, axis=1)  # P(x̄, ȳ)
+    within = np.divide(p_xy, p_xybar[:, fibre_of], out=np.zeros_like(p_xy),
+                       where=np.asarray(p_xybar[:, fibre_of] > support, dtype=bool))
+    e2 = np.stack([pi_y.push_forward(within[i][:, None] * effect, axis=0) for i in range(kx)])  # (kx, ky, kz)
+    mask = np.asarray(p_xybar > support, dtype=bool).reshape(-1)
+    agree = _tv_max(e2.reshape(kx * ky, kz), np.tile(e1, (kx, 1)), mask)
+    agrees = bool(agree <= tol)
+    checks.append(Check("lemma-10", "conclusion", "do(ybar) by P(Y | ybar) and by P(Y | ybar, xbar) give the "
+                        "same P(Zbar | do(ybar)) (residual: max TV)", agrees, float(agree), required=holds12))
+    checks.append(Check("lemma-10", "conclusion", "equivalence: (12) holds exactly when the two realizations "
+                        "agree", agrees == holds12, float(abs(cond12 - agree)), required=True))
+    return checks
+
+
+def _theorem_4_1(model: CausalModel, agg: Aggregation, adjust: tuple[str, ...] | None,
+                 label: str = "theorem-4.1", exact: bool = False) -> list[Check]:
+    tol, support = (0, 0) if exact else (agg.tolerance.equality, agg.tolerance.support)
+    i, j = agg.cause, agg.effect
+    if i not in model.nodes or j not in model.nodes:
+        raise ModelError(None, "--check", f"{label} with a single-node cause and effect", "a group")
+    if adjust is None:
+        descendants = nx.descendants(model.graph, i)
+        adjust = tuple(n for n in model.nodes if n not in descendants and n not in (i, j))
+    for b in adjust:
+        model.node(b)
+    macro = macro_graph(model)
+    name = {n: macro_name(n) if n in model.macro else n for n in model.nodes}
+    backdoor, reason = satisfies_backdoor(macro, name[i], name[j], [name[b] for b in adjust])
+    checks = [Check(label, "hypothesis", f"back-door criterion for B = {[name[b] for b in adjust]} relative to "
+                    f"({name[i]}, {name[j]}) in the macro graph ({reason})", backdoor, 0.0 if backdoor else 1.0)]
+    n_i = model.cardinality(i)
+    obs = marginal(model, [i, j, *adjust], exact=exact)
+    do = interventional_joint(model, [j, *adjust], i, exact=exact)
+    for axis, node in enumerate([j, *adjust], start=1):
+        obs, do = _push(model, obs, axis, node), _push(model, do, axis, node)
+    kj = obs.shape[1]
+    obs = obs.reshape(n_i, kj, -1)  # P(x_i, x̄_j, b)
+    do = do.reshape(n_i, kj, -1)  # P(x̄_j, b | do(x_i))
+    nb = obs.shape[2]
+    # rows (x_i, b), columns x̄_j
+    obs_cond, obs_mask = _conditional(obs.transpose(0, 2, 1).reshape(n_i * nb, kj), support)
+    do_cond, do_mask = _conditional(do.transpose(0, 2, 1).reshape(n_i * nb, kj), support)
+    cond15 = _tv_max(obs_cond, do_cond, obs_mask & do_mask)
+    holds15 = bool(cond15 <= tol)
+    checks.append(Check(label, "hypothesis", f"(15) as used by the proof: P({name[j]} | do(x_i), b) = "
+                        f"P({name[j]} | x_i, b) (residual: max TV)", holds15, float(cond15)))
+    # (13) with the realization P(X_i | x̄_i, b)
+    pi = model.coarsening(i)
+    p_xb = obs.sum(axis=1)  # P(x_i, b), (n_i, nb)
+    p_barb = pi.push_forward(p_xb, axis=0)  # P(x̄_i, b)
+    q = np.divide(p_xb, p_barb[pi.assignment], out=np.zeros_like(p_xb),
+                  where=np.asarray(p_barb[pi.assignment] > support, dtype=bool))
+    do_c = do_cond.reshape(n_i, nb, kj)
+    lhs = pi.push_forward(q[:, :, None] * do_c, axis=0)  # (k_i, nb, kj)
+    rhs_joint = pi.push_forward(obs.transpose(0, 2, 1), axis=0)  # P(x̄_i, b, x̄_j)
+    positive = np.asarray(p_barb > support, dtype=bool)
+    rhs = np.divide(rhs_joint, p_barb[:, :, None], out=np.zeros_like(rhs_joint),
+                    where=np.broadcast_to(positive[:, :, None], rhs_joint.shape))
+    eq13 = _tv_max(lhs.reshape(-1, kj), rhs.reshape(-1, kj), positive.reshape(-1))
+    checks.append(Check(label, "conclusion", f"(13) P({name[j]} | do(xbar_i), b) = P({name[j]} | xbar_i, b) for "
+                        "the realization P(X_i | xbar_i, b) (residual: max TV)", bool(eq13 <= tol), float(eq13),
+                        required=backdoor and holds15))
+    return checks
+
+
+def _lemma_11(model: CausalModel, agg: Aggregation, exact: bool = False) -> list[Check]:
+    y, z = agg.cause, agg.effect
+    others = [n for n in model.nodes if n not in (y, z)]
+    figure5 = len(others) == 1 and set(model.graph.edges) == {(others[0], y), (others[0], z), (y, z)}
+    checks = [Check("lemma-11", "hypothesis", "graph is Figure 5: X -> Y, X -> Z, Y -> Z, with Y the cause and Z "
+                    "the effect", figure5, 0.0 if figure5 else 1.0)]
+    if not figure5:
+        return checks
+    model.coarsening(others[0])
+    return checks + _theorem_4_1(model, agg, (others[0],), label="lemma-11", exact=exact)
+
+
+def _consistency(agg: Aggregation, exact: bool = False) -> list[Check]:
+    q = _Quantities(agg, exact)
+    width = q.width()
+    return [Check("consistency", "conclusion", "every realization gives the same P(Ybar | do(xbar)) "
+                  "(Rubenstein et al.; residual: largest width of P(ybar | do(xbar)) over realizations)",
+                  bool(width <= q.tol), float(width), required=True)]
+
+
+EXACT_LIMIT = 20_000  # CPT entries, for exact (rational) re-checking
+
+
+def _run(agg: Aggregation, checks: tuple[str, ...], realization: RealizationFamily | None,
+         adjust: tuple[str, ...] | None, exact: bool) -> list[Check]:
+    rows: list[Check] = []
+    for name in checks:
+        if name == "theorem-3.1":
+            rows += _theorem_3_1(agg, exact)
+        elif name == "theorem-3.2":
+            rows += _theorem_3_2(agg, realization, exact)
+        elif name == "consistency":
+            rows += _consistency(agg, exact)
+        elif name == "lemma-10":
+            rows += _lemma_10(agg.model, agg, exact)
+        elif name == "lemma-11":
+            rows += _lemma_11(agg.model, agg, exact)
+        elif name == "theorem-4.1":
+            rows += _theorem_4_1(agg.model, agg, adjust, exact=exact)
+        else:
+            raise ModelError(None, "--check", f"one of {list(CHECKS)}", repr(name))
+    return rows
+
+
+def verify(agg: Aggregation, checks: tuple[str, ...] | None = None,
+           realization: RealizationFamily | None = None, adjust: tuple[str, ...] | None = None,
+           *, exact: bool = False) -> Verification:
+    """Run the named checks (default: theorem-3.1, plus theorem-3.2 when a realization is given).
+
+    With ``exact=True`` every check is run a second time in rational arithmetic
+    (each float CPT entry and realization weight taken as the rational it is,
+    zero tolerance), and each row records whether it holds exactly; the verdict
+    (``holds``, ``ok``) stays the float one, within the tolerance policy.
+
+    Raises
+    ------
+    ModelError
+        For an unknown check name, or ``exact`` on a model with more than
+        ``EXACT_LIMIT`` CPT entries.
+    """
+    if checks is None:
+        checks = ("theorem-3.1", "theorem-3.2") if realization is not None else ("theorem-3.1",)
+    rows = _run(agg, checks, realization, adjust, exact=False)
+    if exact:
+        size = sum(node.cpt.size for node in agg.model.nodes.values())
+        if size > EXACT_LIMIT:
+            raise ModelError(None, "--exact", f"a model with at most {EXACT_LIMIT} CPT entries for rational "
+                             "arithmetic", f"{size} entries")
+        exact_rows = _run(agg, checks, realization, adjust, exact=True)
+        rows = [replace(row, holds_exactly=twin.holds) for row, twin in zip(rows, exact_rows, strict=True)]
+    return Verification(agg.model.name, tuple(rows))
