@@ -4,14 +4,16 @@ Interventions use the truncated factorisation: ``P(v | do(X = x))`` is the
 product of every CPT except ``X``'s, with ``X`` clamped to ``x``. Only the
 ancestors of the queried nodes (in the mutilated graph, for interventions) are
 touched; the other CPTs would sum out to one. Contraction is variable
-elimination with a greedy smallest-intermediate-factor order and pairwise
-products (two-operand einsum, or batched ``np.matmul`` when the factors share
-kept variables), so the result holds in any DAG, not only the triangle
+elimination with a greedy smallest-intermediate-factor order (costs kept in
+an indexed heap, so a chain or tree of n nodes takes time near-linear in n) and
+pairwise products (two-operand einsum, or batched ``np.matmul`` when the factors
+share kept variables), so the result holds in any DAG, not only the triangle
 ``Z → X, Z → Y, X → Y``, and large micro spaces stay fast.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -87,32 +89,102 @@ def _contract(factors: list[_Factor], keep: tuple[str, ...], cards: dict[str, in
     """Sum the product of ``factors`` over every variable not in ``keep``.
 
     Variable elimination: repeatedly pick the variable whose elimination creates
-    the smallest factor, multiply the factors that mention it pairwise
-    (smallest first), and sum it out with the last of them.
+    the smallest factor (ties broken by name), multiply the factors that mention
+    it pairwise (smallest first), and sum it out with the last of them.
+
+    Each step costs time in the size of the factors it touches, not in the size
+    of the network: an index maps every variable to the factors that mention it
+    and every candidate to the multiset of its neighbours (the variables it shares
+    a factor with), whose cardinalities multiply to its elimination cost. The
+    costs sit in a heap with lazy invalidation; eliminating a variable updates
+    only the counts and costs of the variables of the factors it removes and adds.
+    Costs are exact integers (the number of entries of the resulting factor).
     """
-    factors = list(factors)
     kept = set(keep)
-    while True:
-        candidates = {v for _, vs in factors for v in vs} - kept
-        if not candidates:
-            break
+    live: dict[int, _Factor] = {}  # factor id -> factor; ids increase, so dict order = creation order
+    mentions: dict[str, set[int]] = {}  # variable -> ids of the live factors that mention it
+    neighbours: dict[str, dict[str, int]] = {}  # candidate -> {variable: number of live factors with both}
+    cost: dict[str, int] = {}  # candidate -> entries of the factor its elimination would create
+    changed: set[str] = set()  # candidates whose cost moved since they were last pushed
+    next_id = 0
 
-        def cost(v: str, factors: list[_Factor] = factors) -> tuple[float, str]:
-            scope = {u for _, vs in factors if v in vs for u in vs} - {v}
-            return float(np.prod([cards[u] for u in scope], dtype=np.float64)), v
+    def add(factor: _Factor) -> None:
+        nonlocal next_id
+        fid, next_id = next_id, next_id + 1
+        live[fid] = factor
+        scope = factor[1]
+        for v in scope:
+            mentions.setdefault(v, set()).add(fid)
+            if v in kept:
+                continue
+            counts = neighbours.setdefault(v, {})
+            size = cost.get(v, 1)
+            for u in scope:
+                if u != v:
+                    if u in counts:
+                        counts[u] += 1
+                    else:
+                        counts[u] = 1
+                        size *= cards[u]
+            cost[v] = size
+            changed.add(v)
 
-        var = min(candidates, key=cost)
-        involved = sorted((f for f in factors if var in f[1]), key=lambda f: f[0].size)
-        factors = [f for f in factors if var not in f[1]]
-        others = {v for _, vs in factors for v in vs} | kept
-        result = involved[0]
-        for i, factor in enumerate(involved[1:], start=2):
-            needed = others | {v for _, vs in involved[i:] for v in vs}
+    def remove(fid: int) -> None:
+        scope = live.pop(fid)[1]
+        for v in scope:
+            mentions[v].discard(fid)
+            if v in kept:
+                continue
+            counts = neighbours[v]
+            size = cost[v]
+            for u in scope:
+                if u != v:
+                    counts[u] -= 1
+                    if not counts[u]:
+                        del counts[u]
+                        size //= cards[u]
+            cost[v] = size
+            changed.add(v)
+
+    for factor in factors:
+        add(factor)
+    heap: list[tuple[int, str]] = []
+
+    def push_changed() -> None:
+        for v in changed:
+            if mentions[v]:
+                heapq.heappush(heap, (cost[v], v))
+        changed.clear()
+
+    push_changed()
+    while heap:
+        size, var = heapq.heappop(heap)
+        if not mentions[var] or cost[var] != size:
+            continue  # stale: eliminated (or summed out with another variable) since, or its cost moved
+        # Creation order, then (stably) by size: the order of the original list-based elimination.
+        involved = sorted(sorted(mentions[var]), key=lambda fid: live[fid][0].size)
+        factors_in = [live[fid] for fid in involved]
+        for fid in involved:
+            remove(fid)
+        # A variable of these factors must survive a pairwise product if it is kept,
+        # appears in a factor not involved, or appears in a factor still to multiply.
+        outside = {v for _, vs in factors_in for v in vs if v in kept or mentions[v]}
+        pending: dict[str, int] = {}
+        for _, vs in factors_in[1:]:
+            for v in vs:
+                pending[v] = pending.get(v, 0) + 1
+        result = factors_in[0]
+        for factor in factors_in[1:]:
+            for v in factor[1]:
+                pending[v] -= 1
+            needed = {v for v in result[1] + factor[1] if v in outside or pending.get(v)}
             result = _pair(result, factor, needed, cards)
-        if len(involved) == 1:
+        if len(factors_in) == 1:
             array, vs = result
             result = (array.sum(axis=vs.index(var)), tuple(v for v in vs if v != var))
-        factors.append(result)
+        add(result)
+        push_changed()
+    factors = list(live.values())
     if not factors:
         result = (np.ones(()), ())  # nothing to multiply: the empty product
     else:
