@@ -1,0 +1,120 @@
+"""The networks and example models shipped with discagg, as package data (``discagg.data``).
+
+``net:NAME`` names one of the bnlearn networks in ``data/networks/NAME.bif.gz``
+(24 networks, from 5 to 1,041 nodes; provenance and citations in
+``data/networks/PROVENANCE.md``); ``example:NAME`` names one of the example
+models ``data/NAME.json`` (``example:counterexample`` is the shipped Theorem 3.2
+model). Both are read from the installed package, so they work from any
+directory. Names are plain identifiers: ``net:../x`` or ``net:/abs/path`` can
+never reach outside the collection.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import re
+from dataclasses import dataclass
+from importlib.resources.abc import Traversable
+
+from discagg.core.model import CausalModel
+from discagg.errors import ModelError
+from discagg.io.network_scan import NetworkSummary, scan_bif
+
+__all__ = ["NETWORK_PREFIX", "EXAMPLE_PREFIX", "ShippedNetwork", "network_names", "example_names", "network_text",
+           "load_network", "load_example", "network_catalogue", "provenance"]
+
+NETWORK_PREFIX = "net:"
+EXAMPLE_PREFIX = "example:"
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
+
+
+@dataclass(frozen=True)
+class ShippedNetwork:
+    """One shipped network and what it declares (from a scan, without parsing its numbers)."""
+
+    name: str
+    summary: NetworkSummary
+
+
+def _data() -> Traversable:
+    return importlib.resources.files("discagg.data")
+
+
+def network_names() -> tuple[str, ...]:
+    """The names of the shipped networks, sorted.
+
+    >>> "asia" in network_names() and "munin4" in network_names()
+    True
+    """
+    folder = _data() / "networks"
+    return tuple(sorted(entry.name.removesuffix(".bif.gz") for entry in folder.iterdir()
+                        if entry.name.endswith(".bif.gz")))
+
+
+def example_names() -> tuple[str, ...]:
+    """The names of the shipped example models, sorted (``counterexample`` included).
+
+    >>> example_names()[:3]
+    ('chain-fails', 'chain-holds', 'cholesterol')
+    """
+    names = {entry.name.removesuffix(".json") for entry in _data().iterdir() if entry.name.endswith(".json")}
+    return tuple(sorted(names | {"counterexample"}))
+
+
+def _checked(name: str, names: tuple[str, ...], prefix: str, what: str) -> str:
+    if not _NAME.match(name) or name not in names:
+        raise ModelError(f"{prefix}{name}", None, f"a shipped {what} {list(names)}", "none by that name")
+    return name
+
+
+def network_text(name: str) -> str:
+    """The BIF text of shipped network ``name``.
+
+    Raises
+    ------
+    ModelError
+        For a name outside the collection.
+    """
+    _checked(name, network_names(), NETWORK_PREFIX, "network")
+    import gzip
+
+    data = gzip.decompress((_data() / "networks" / f"{name}.bif.gz").read_bytes())
+    return data.decode("utf-8")
+
+
+def load_network(name: str) -> CausalModel:
+    """Shipped network ``name`` as a model (needs pgmpy: ``pip install 'discagg[networks]'``).
+
+    >>> load_network("asia").cardinality("smoke")
+    2
+    """
+    from discagg.io.networks import read_network_text
+
+    return read_network_text(network_text(name), "bif", source=f"{NETWORK_PREFIX}{name}", name=name,
+                             description=f"the bnlearn network {name} shipped with discagg")
+
+
+def load_example(name: str) -> CausalModel:
+    """Shipped example model ``name`` (``data/NAME.json``; ``counterexample`` is ``data/counterexample/model.json``).
+
+    >>> load_example("cholesterol").query.cause
+    'Lipids'
+    """
+    from discagg.io.json_files import parse_json
+    from discagg.io.model_format import model_from_dict
+
+    _checked(name, example_names(), EXAMPLE_PREFIX, "example model")
+    entry = _data() / "counterexample" / "model.json" if name == "counterexample" else _data() / f"{name}.json"
+    source = f"{EXAMPLE_PREFIX}{name}"
+    return model_from_dict(parse_json(entry.read_text(encoding="utf-8"), source), source=source, default_name=name)
+
+
+def network_catalogue() -> tuple[ShippedNetwork, ...]:
+    """Every shipped network with its size, from a scan of its declarations (no pgmpy needed)."""
+    return tuple(ShippedNetwork(name, scan_bif(network_text(name), f"{NETWORK_PREFIX}{name}"))
+                 for name in network_names())
+
+
+def provenance() -> str:
+    """The text of ``data/networks/PROVENANCE.md``: sources, citations and licence of the networks."""
+    return (_data() / "networks" / "PROVENANCE.md").read_text(encoding="utf-8")
