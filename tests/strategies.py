@@ -130,3 +130,98 @@ def with_node_replaced(model: CausalModel, node: Node) -> CausalModel:
     """The model with one node's CPT (and parents) replaced: a soft intervention."""
     nodes = [node if n.name == node.name else n for n in model.nodes.values()]
     return CausalModel(nodes, macro=dict(model.macro), name=model.name, query=model.query)
+
+
+# -- near-degenerate fibres -------------------------------------------------------------------------------------
+
+EQUALITY = 1e-9  # DEFAULT_TOLERANCE.equality, the scale the distances below are placed around
+NEAR = (0.0, 1e-14, 1e-12, 1e-10, 5e-10, 1e-9, 2e-9, 1e-8, 2e-8, 1e-6)
+
+
+def _outward(rng: np.random.Generator, K: np.ndarray, face: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """A direction v with Σv = 0 and ½‖v‖₁ = 1 that increases y·p (out of the hull through the face of y)."""
+    d = K.shape[1]
+    if d == 1:
+        return np.zeros(1)  # one macro state: every distribution is the point 1
+    v = y - y.mean()
+    if not np.abs(v).sum() > 0:
+        v = np.zeros(d)
+        v[0], v[1] = 1.0, -1.0
+    return v / (0.5 * np.abs(v).sum())
+
+
+@st.composite
+def degenerate_fibres(draw: st.DrawFn, max_m: int = 10, max_d: int = 5) -> dict:
+    """One fibre on the numerical edges of the inhibiting decision.
+
+    Returns ``{"K", "o", "natural", "cost", "kind", "distance"}``: rows ``K`` (shape
+    ``(m, d)``, ``|Ȳ| = d`` from 1 to ``max_d``) with exact zeros, duplicate rows and
+    rows equal up to 1e-14; a target ``o`` inside the hull, on a face of it (a
+    vertex, an edge, the face a random direction exposes), or moved off such a
+    point, in or out, by a distance from 1e-14 to 1e-6 (around the equality
+    tolerance 1e-9), or sitting exactly 1e-9 beyond an end of the hull when
+    ``d = 2``; a natural realization with weights down to 1e-12 (or exact zeros)
+    and costs, sometimes near 1e300. Single-row fibres are included.
+    """
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    d = draw(st.integers(1, max_d))
+    m = draw(st.sampled_from([1, 2, 2, 3, 4, max_m]))
+    K = rng.dirichlet(np.full(d, draw(st.sampled_from([0.2, 1.0, 5.0]))), size=m)
+    if d > 1 and draw(st.booleans()):
+        K[rng.random(K.shape) < 0.3] = 0.0
+        K[K.sum(axis=1) == 0, 0] = 1.0
+        K /= K.sum(axis=1, keepdims=True)
+    if m > 1:
+        for _ in range(draw(st.integers(0, 2))):
+            i, j = rng.integers(0, m, 2)
+            K[j] = K[i]  # duplicate rows
+        if d > 1 and draw(st.booleans()):
+            i, j = rng.integers(0, m, 2)
+            a, b = np.argsort(-K[i])[:2]
+            K[j] = K[i]
+            K[j, a] -= 1e-14  # equal up to 1e-14
+            K[j, b] += 1e-14
+    # weights of the point inside: down to 1e-12
+    def mixture(rows: np.ndarray) -> np.ndarray:
+        w = rng.dirichlet(np.ones(len(rows)))
+        if len(rows) > 1 and draw(st.booleans()):
+            w[rng.integers(0, len(rows))] = draw(st.sampled_from([1e-12, 1e-10, 1e-8]))
+            w /= w.sum()
+        return w @ rows
+
+    kind = draw(st.sampled_from(["interior", "vertex", "edge", "face", "floor"]))
+    y = rng.normal(size=d)
+    scores = K @ y
+    face = np.flatnonzero(scores >= scores.max() - 1e-15)
+    if kind == "interior":
+        point = mixture(K)
+    elif kind == "vertex":
+        point = K[int(np.argmax(scores))].copy()
+    elif kind == "edge":
+        i, j = rng.integers(0, m, 2)
+        t = draw(st.sampled_from([0.5, 1e-12, 1 - 1e-12, float(rng.random())]))
+        point = t * K[i] + (1 - t) * K[j]
+    else:
+        point = mixture(K[face])
+    distance = draw(st.sampled_from(NEAR))
+    if kind == "floor" and d == 2:
+        top = int(np.argmax(K[:, 0]))
+        o = np.array([K[top, 0] + EQUALITY, K[top, 1] - EQUALITY])  # exactly 1e-9 beyond the end (if ≥ 0)
+        distance = EQUALITY
+    else:
+        v = _outward(rng, K, face, y) * (1 if draw(st.booleans()) else -1)
+        o = point + distance * v
+    if (o < 0).any():  # stay a distribution: move off along a feasible direction instead
+        o = np.clip(o, 0.0, None)
+    o = o / o.sum()
+    natural = rng.dirichlet(np.ones(m))
+    natural_kind = draw(st.sampled_from(["dirichlet", "tiny", "zeros"]))
+    if natural_kind == "tiny" and m > 1:
+        natural[rng.integers(0, m)] = draw(st.sampled_from([1e-12, 1e-10, 1e-8]))
+    elif natural_kind == "zeros" and m > 1:
+        natural[rng.random(m) < 0.4] = 0.0
+        if natural.sum() == 0:
+            natural[0] = 1.0
+    natural = natural / natural.sum()
+    cost = rng.normal(size=m) * draw(st.sampled_from([1.0, 1e300]))
+    return {"K": K, "o": o, "natural": natural, "cost": cost, "kind": kind, "distance": distance}

@@ -10,9 +10,30 @@ Newton for min-KL / max-entropy) and :mod:`~discagg.solvers.cvx` (the plain cvxp
 formulations); results are :class:`Solution` and :class:`EffectBounds`.
 """
 
-from discagg.solvers.inhibiting import METHODS, OBJECTIVES, solve, solve_aggregation, verify_solution
-from discagg.solvers.ranges import EffectBounds, StateBounds, effect_bounds, most_inducing, reach
-from discagg.solvers.solution import Solution, StateSolution
+from typing import TYPE_CHECKING
+
+from discagg._lazy import lazy_exports
+
+_EXPORTS = {
+    "METHODS": "discagg.solvers.inhibiting",
+    "OBJECTIVES": "discagg.solvers.inhibiting",
+    "solve": "discagg.solvers.inhibiting",
+    "solve_aggregation": "discagg.solvers.inhibiting",
+    "verify_solution": "discagg.solvers.inhibiting",
+    "EffectBounds": "discagg.solvers.ranges",
+    "StateBounds": "discagg.solvers.ranges",
+    "effect_bounds": "discagg.solvers.ranges",
+    "most_inducing": "discagg.solvers.ranges",
+    "reach": "discagg.solvers.ranges",
+    "Solution": "discagg.solvers.solution",
+    "StateSolution": "discagg.solvers.solution",
+}
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+
+if TYPE_CHECKING:  # the names as a type checker sees them
+    from discagg.solvers.inhibiting import METHODS, OBJECTIVES, solve, solve_aggregation, verify_solution
+    from discagg.solvers.ranges import EffectBounds, StateBounds, effect_bounds, most_inducing, reach
+    from discagg.solvers.solution import Solution, StateSolution
 
 __all__ = ["EffectBounds", "METHODS", "OBJECTIVES", "Solution", "StateBounds", "StateSolution", "effect_bounds",
            "most_inducing", "reach", "solve", "solve_aggregation", "verify_solution"]

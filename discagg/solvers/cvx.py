@@ -1,32 +1,51 @@
 """The plain cvxpy formulations of every realization problem on one fibre.
 
-cvxpy is the modelling layer for the general objectives (``closest`` and
-``min-cost`` use it in production) and the reference against which the fast
-paths of :mod:`discagg.solvers.gap_lp` and :mod:`discagg.solvers.entropic` are tested. Shapes:
-``K`` is ``(m, d)`` (rows ``P(Ȳ | do(X = x))`` over the fibre), ``o`` is ``(d,)``.
-Any status other than optimal raises :class:`~discagg.errors.SolverError`.
+cvxpy is the modelling layer of ``--method cvxpy`` and the reference against
+which the fast paths of :mod:`discagg.solvers.gap_lp` and
+:mod:`discagg.solvers.entropic` are tested. Shapes: ``K`` is ``(m, d)`` (rows
+``P(Ȳ | do(X = x))`` over the fibre), ``o`` is ``(d,)``. Any status other than
+optimal raises :class:`~discagg.errors.SolverError`.
+
+Linear programs go to cvxpy's ``SCIPY`` interface with scipy's HiGHS (dual
+simplex), not to its ``HIGHS`` interface: that one constructs
+``highspy.Highs()``, which writes HiGHS's banner to stdout before any option
+can switch it off (see :mod:`discagg.solvers.highs`). The exponential-cone
+problems (``min-kl``, ``max-entropy``) go to Clarabel, silent unless verbose.
 """
 
 from __future__ import annotations
+
+import warnings
+from typing import Any
 
 import cvxpy as cp
 import numpy as np
 
 from discagg.errors import SolverError
 
-__all__ = ["gap_cvxpy", "objective_cvxpy"]
+__all__ = ["LP_SOLVER", "gap_cvxpy", "objective_cvxpy"]
+
+LP_SOLVER = "SCIPY"
+# Tighter than the equality tolerance on purpose: the LP's own feasibility
+# error must leave the equality tolerance to the decision it serves.
+_LP_OPTIONS: dict[str, Any] = {"scipy_options": {"method": "highs-ds", "primal_feasibility_tolerance": 1e-10,
+                                                 "dual_feasibility_tolerance": 1e-10}}
 
 
 def _solve(problem: cp.Problem, solver: str, what: str) -> None:
+    options = _LP_OPTIONS if solver == LP_SOLVER else {}
     try:
-        problem.solve(solver=solver)
-    except cp.error.SolverError as exc:
+        with warnings.catch_warnings():
+            # An inaccurate solution is reported by its status, which is refused below (and the caller falls back).
+            warnings.filterwarnings("ignore", message="Solution may be inaccurate")
+            problem.solve(solver=solver, **options)
+    except (cp.error.SolverError, ValueError, ArithmeticError) as exc:
         raise SolverError(f"{solver} failed on the {what} problem: {exc}") from None
     if problem.status != cp.OPTIMAL:
         raise SolverError(f"{solver} did not solve the {what} problem: status {problem.status}")
 
 
-def gap_cvxpy(K: np.ndarray, o: np.ndarray, *, solver: str = "HIGHS") -> tuple[np.ndarray, float]:
+def gap_cvxpy(K: np.ndarray, o: np.ndarray, *, solver: str = LP_SOLVER) -> tuple[np.ndarray, float]:
     """``min ½‖Kᵀq − o‖₁`` over the simplex; returns ``(q, gap)``."""
     q = cp.Variable(K.shape[0], nonneg=True)
     problem = cp.Problem(cp.Minimize(0.5 * cp.norm1(K.T @ q - o)), [cp.sum(q) == 1])
@@ -41,27 +60,41 @@ def objective_cvxpy(
     *,
     natural: np.ndarray | None = None,
     cost: np.ndarray | None = None,
+    budget: float | None = None,
 ) -> tuple[np.ndarray, float]:
     """Optimise one objective over the inhibiting realizations ``{q ≥ 0 : Kᵀq = o, Σq = 1}``.
 
     Parameters
     ----------
     objective : {"sparse", "closest", "min-kl", "max-entropy", "min-cost"}
-        ``sparse`` is a feasibility LP (HiGHS returns a vertex); ``closest``
-        minimises ``½‖q − natural‖₁``; ``min-kl`` minimises ``KL(q ‖ natural)``
-        (micro states outside the natural support are fixed at zero);
-        ``max-entropy`` maximises ``H(q)``; ``min-cost`` minimises ``cost · q``.
+        ``sparse`` is a feasibility LP (the dual simplex returns a vertex);
+        ``closest`` minimises ``½‖q − natural‖₁``; ``min-kl`` minimises
+        ``KL(q ‖ natural)`` (micro states outside the natural support are fixed
+        at zero); ``max-entropy`` maximises ``H(q)``; ``min-cost`` minimises
+        ``cost · q``.
+    budget : float, optional
+        For the linear objectives: relax ``Kᵀq = o`` to ``½‖Kᵀq − o‖₁ ≤ budget``
+        (the smallest gap, when ``o`` lies outside the hull by less than the
+        tolerance).
 
     Returns
     -------
     q : (m,) ndarray
     value : float
-        The objective value (entropy for ``max-entropy``).
+        The objective value as the solver reports it (entropy for ``max-entropy``).
     """
     m = K.shape[0]
     q = cp.Variable(m, nonneg=True)
-    constraints = [K.T @ q == o, cp.sum(q) == 1]
-    solver = "HIGHS"
+    linear = objective in ("sparse", "closest", "min-cost")
+    if linear and budget is not None:
+        constraints = [0.5 * cp.norm1(K.T @ q - o) <= budget, cp.sum(q) == 1]
+    else:
+        # Kᵀq = o has one redundant row (every row of K and o sum to one, as Σq = 1 does);
+        # the rank-deficient system stalls Clarabel at "almost solved", so its last row is dropped.
+        constraints = [cp.sum(q) == 1]
+        if K.shape[1] > 1:
+            constraints.append(K[:, :-1].T @ q == o[:-1])
+    solver = LP_SOLVER
     if objective == "sparse":
         expr = cp.Minimize(0)
     elif objective == "closest":
@@ -81,5 +114,9 @@ def objective_cvxpy(
         raise ValueError(f"unknown objective {objective!r}")
     problem = cp.Problem(expr, constraints)
     _solve(problem, solver, objective)
-    value = np.clip(np.asarray(q.value, dtype=np.float64), 0.0, None)
+    if q.value is None:
+        raise SolverError(f"{solver} returned no solution for the {objective} problem")
+    value = np.clip(np.nan_to_num(np.asarray(q.value, dtype=np.float64)), 0.0, None)
+    if not value.sum() > 0:
+        raise SolverError(f"{solver} returned no weight for the {objective} problem")
     return value / value.sum(), float(problem.value)

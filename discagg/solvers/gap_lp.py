@@ -25,10 +25,17 @@ every micro state at once with one matrix-vector product. At the optimum
 positive: a **certificate** that no mixture reaches ``o``, whose margin
 ``c · o - max_x c · K[x]`` equals twice the gap (strong duality), which
 :func:`min_gap` checks.
+
+Because the gap LP always has an optimal solution, a solver status other than
+"optimal" (HiGHS's presolve has declared near-degenerate instances
+"infeasible") is a solver failure, never an answer: :func:`min_gap` then tries
+the next formulation (column generation, the whole LP in scipy's HiGHS, and
+exact rational arithmetic on small fibres, :mod:`discagg.solvers.exact_lp`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import highspy
@@ -37,17 +44,28 @@ import scipy.sparse as sp
 from scipy.optimize import linprog
 
 from discagg.errors import SolverError
+from discagg.solvers.exact_lp import EXACT_LIMIT, exact_min_gap
+from discagg.solvers.highs import quiet_highs
+from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
-__all__ = ["GapSolution", "min_gap", "min_gap_full", "vertex", "polish", "maximal_support"]
+__all__ = ["LP_RESOLUTION", "GapSolution", "min_gap", "min_gap_full", "vertex", "polish", "maximal_support",
+           "inhibiting_vertex", "objective_lp", "mixture", "tv_gap"]
 
-_INF = highspy.kHighsInf
+_INF = 1e30  # HiGHS treats bounds of 1e20 and beyond as infinite
 # HiGHS's own feasibility tolerances, and the pricing threshold for adding a
-# column. They bound the LP's optimality error, which min_gap then measures.
+# column. Tighter than the equality tolerance on purpose: they bound the LP's
+# optimality error, which min_gap then measures (primal minus dual value) and
+# which must leave the equality tolerance to the decision it serves.
 _LP_TOL = 1e-10
+LP_RESOLUTION = _LP_TOL
 _PRICE_TOL = 1e-11
 _MAX_ROUNDS = 1000
 # Fibres up to this size go to HiGHS whole; larger ones by column generation.
 _WHOLE = 256
+# Directions whose singular value is below this fraction of the largest are
+# numerically null (sqrt of the float64 epsilon): solving along them amplifies
+# rounding by more than the float resolution can support.
+_RCOND = float(np.sqrt(np.finfo(np.float64).eps))
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,7 +86,10 @@ class GapSolution:
     certificate : (d,) ndarray
         ``c = 2y`` with ``‖c‖∞ ≤ 1``.
     rounds : int
-        Column-generation rounds (1 when the fibre was solved whole).
+        Column-generation rounds (1 when the fibre was solved whole, 0 when
+        solved in exact arithmetic).
+    method : str
+        ``"highs"`` (column generation), ``"scipy"`` (the whole LP) or ``"exact"``.
     """
 
     support: np.ndarray
@@ -77,12 +98,32 @@ class GapSolution:
     bound: float
     certificate: np.ndarray
     rounds: int
+    method: str = "highs"
 
     def dense(self, m: int) -> np.ndarray:
         """The weights as a dense vector over the ``m`` micro states of the fibre."""
         q = np.zeros(m)
         q[self.support] = self.weights
         return q
+
+
+def mixture(K: np.ndarray, support: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """``Σ_x q_x K[x]``: ``P(Ȳ | do(x̄))`` of the realization ``weights`` on ``support`` (fibre-local indices).
+
+    Summed over the whole fibre in micro-state order with ``np.add.reduceat``,
+    exactly as :meth:`discagg.core.aggregation.Aggregation.interventional` sums
+    it, so that the gap computed here is bitwise the gap the re-verification
+    computes: a realization within a rounding error of the tolerance gets the
+    same verdict in both.
+    """
+    q = np.zeros(K.shape[0])
+    q[support] = weights
+    return np.add.reduceat(q[:, None] * K, [0], axis=0)[0]
+
+
+def tv_gap(K: np.ndarray, o: np.ndarray, support: np.ndarray, weights: np.ndarray) -> float:
+    """``½ ‖Σ_x q_x K[x] − o‖₁``, computed as the re-verification computes it (see :func:`mixture`)."""
+    return 0.5 * float(np.abs(mixture(K, support, weights) - o).sum())
 
 
 def _initial_columns(K: np.ndarray, o: np.ndarray) -> np.ndarray:
@@ -97,10 +138,13 @@ class _Master:
     def __init__(self, o: np.ndarray) -> None:
         d = o.shape[0]
         self.d = d
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
+        h = quiet_highs()
         h.setOptionValue("primal_feasibility_tolerance", _LP_TOL)
         h.setOptionValue("dual_feasibility_tolerance", _LP_TOL)
+        # The master has d + 1 rows: presolve has nothing to gain, and HiGHS's
+        # presolve has declared this always-feasible LP "infeasible" on
+        # near-degenerate data.
+        h.setOptionValue("presolve", "off")
         # rows 0..d-1: Kᵀq + u⁺ − u⁻ = o;  row d: Σ q = 1
         rhs = np.concatenate([o, [1.0]])
         h.addRows(d + 1, rhs, rhs, 0, np.zeros(d + 1, dtype=np.int32), np.zeros(0, dtype=np.int32),
@@ -134,40 +178,21 @@ class _Master:
         return q, np.asarray(solution.row_dual)
 
 
-def min_gap(K: np.ndarray, o: np.ndarray) -> GapSolution:
-    """Smallest total-variation gap between ``o`` and the hull of the rows of ``K``.
+def _finish(K: np.ndarray, o: np.ndarray, q: np.ndarray, y: np.ndarray, rounds: int, method: str) -> GapSolution:
+    """A GapSolution from a dense primal ``q`` and dual ``y``, with both values recomputed."""
+    q = np.clip(np.nan_to_num(np.asarray(q, dtype=np.float64)), 0.0, None)
+    total = q.sum()
+    if not total > 0:
+        raise SolverError(f"{method}: the gap LP returned no weight")
+    keep = np.flatnonzero(q > 0)
+    weights = q[keep] / total
+    gap = tv_gap(K, o, keep, weights)
+    c = 2.0 * np.clip(np.nan_to_num(np.asarray(y, dtype=np.float64)), -0.5, 0.5)
+    bound = 0.5 * float(c @ o - (K @ c).max())
+    return GapSolution(keep, weights, gap, bound, c, rounds, method)
 
-    Parameters
-    ----------
-    K : (m, d) ndarray
-        Rows are distributions over Ȳ (one per micro state of the fibre).
-    o : (d,) ndarray
-        Target distribution over Ȳ.
 
-    Returns
-    -------
-    GapSolution
-        A basic optimal solution (at most ``d + 1`` micro states, at most ``d``
-        when the gap is zero) and the certificate.
-
-    Raises
-    ------
-    SolverError
-        If HiGHS fails, column generation does not finish, or the primal and
-        dual values it returns disagree (strong duality violated).
-
-    Examples
-    --------
-    >>> K = np.array([[1.0, 0.0], [0.6, 0.4]])
-    >>> sol = min_gap(K, np.array([0.8, 0.2]))        # the midpoint: reachable
-    >>> round(sol.gap, 12), sol.dense(2).round(12).tolist()
-    (0.0, [0.5, 0.5])
-    >>> sol = min_gap(K, np.array([0.3, 0.7]))        # beyond the hull
-    >>> round(sol.gap, 12), bool(sol.certificate @ np.array([0.3, 0.7]) > (K @ sol.certificate).max())
-    (0.3, True)
-    """
-    K = np.ascontiguousarray(K, dtype=np.float64)
-    o = np.asarray(o, dtype=np.float64)
+def _column_generation(K: np.ndarray, o: np.ndarray) -> GapSolution:
     m, d = K.shape
     master = _Master(o)
     master.add(K, np.arange(m) if m <= _WHOLE else _initial_columns(K, o))
@@ -189,17 +214,136 @@ def min_gap(K: np.ndarray, o: np.ndarray) -> GapSolution:
         in_master[top] = True
     else:
         raise SolverError(f"column generation did not converge in {_MAX_ROUNDS} rounds")
-    columns = np.asarray(master.columns)
-    q = np.clip(q_master, 0.0, None)
-    keep = q > 0
-    support, weights = columns[keep], q[keep] / q[keep].sum()
-    gap = 0.5 * float(np.abs(weights @ K[support] - o).sum())
-    c = 2.0 * np.clip(y, -0.5, 0.5)
-    bound = 0.5 * float(c @ o - (K @ c).max())
-    if not (bound <= gap + 1e-9 and gap - bound <= 1e-7 * max(1.0, gap)):
-        raise SolverError(f"gap LP: primal value {gap!r} and dual bound {bound!r} disagree")
-    order = np.argsort(support)
-    return GapSolution(support[order], weights[order], gap, bound, c, rounds)
+    q = np.zeros(m)
+    q[np.asarray(master.columns)] = q_master
+    return _finish(K, o, q, y, rounds, "highs")
+
+
+def _full_lp(K: np.ndarray, o: np.ndarray):  # type: ignore[no-untyped-def]
+    """The whole gap LP in one scipy (HiGHS) call; returns scipy's result."""
+    m, d = K.shape
+    # variables: q (m), u⁺ (d), u⁻ (d)
+    eye = sp.identity(d, format="csr")
+    A = sp.vstack([sp.hstack([sp.csr_matrix(K.T), eye, -eye]),
+                   sp.hstack([sp.csr_matrix(np.ones((1, m))), sp.csr_matrix((1, 2 * d))])], format="csr")
+    cost = np.concatenate([np.zeros(m), np.full(2 * d, 0.5)])
+    res = None
+    for options in ({"presolve": False}, {}):
+        res = linprog(cost, A_eq=A, b_eq=np.concatenate([o, [1.0]]), bounds=(0, None), method="highs-ds",
+                      options={"primal_feasibility_tolerance": _LP_TOL, "dual_feasibility_tolerance": _LP_TOL,
+                               **options})
+        if res.status == 0:
+            break
+    return res
+
+
+def _scipy_gap(K: np.ndarray, o: np.ndarray) -> GapSolution:
+    m, d = K.shape
+    res = _full_lp(K, o)
+    if res.status != 0:
+        raise SolverError(f"HiGHS (scipy) did not solve the gap LP: {res.message}")
+    return _finish(K, o, res.x[:m], res.eqlin.marginals[:d], 1, "scipy")
+
+
+def _exact_gap(K: np.ndarray, o: np.ndarray) -> GapSolution:
+    exact = exact_min_gap(K, o)
+    q = np.array([float(w) for w in exact.weights])
+    return _finish(K, o, q, 0.5 * np.array([float(c) for c in exact.certificate]), 0, "exact")
+
+
+def _small(K: np.ndarray) -> bool:
+    return K.shape[0] <= EXACT_LIMIT[0] and K.shape[1] <= EXACT_LIMIT[1]
+
+
+def _judge(sol: GapSolution, equality: float) -> str:
+    """``decided``, ``window`` (a valid certificate, but the decision may be off) or a failure reason.
+
+    The returned ``q`` decides "inhibiting" when its gap is within the
+    tolerance; the certificate decides "infeasible" when its bound exceeds the
+    tolerance. Between the two, the status is settled only by a more accurate
+    solve; a bound above half the tolerance still gives a certificate the
+    policy accepts (margin above the tolerance).
+    """
+    # The bound is a lower bound on every gap by construction; beyond rounding it cannot exceed one.
+    if sol.bound > sol.gap + 64 * np.finfo(np.float64).eps:
+        return f"{sol.method}: dual bound {sol.bound!r} above the primal value {sol.gap!r}"
+    if sol.gap <= equality:
+        return "decided"
+    if sol.gap - sol.bound > equality:
+        return f"{sol.method}: primal value {sol.gap!r} and dual bound {sol.bound!r} disagree"
+    if sol.bound > equality:
+        return "decided"
+    if sol.bound > equality / 2:
+        return "window"
+    return (f"{sol.method}: gap {sol.gap!r} above the tolerance but no certificate separating by more than the "
+            f"tolerance (bound {sol.bound!r})")
+
+
+def min_gap(K: np.ndarray, o: np.ndarray, tolerance: Tolerance = DEFAULT_TOLERANCE) -> GapSolution:
+    """Smallest total-variation gap between ``o`` and the hull of the rows of ``K``.
+
+    Parameters
+    ----------
+    K : (m, d) ndarray
+        Rows are distributions over Ȳ (one per micro state of the fibre).
+    o : (d,) ndarray
+        Target distribution over Ȳ.
+    tolerance : Tolerance
+        Its ``equality`` is the decision the answer must settle: either the
+        returned ``q`` has gap at most ``equality`` or the certificate's bound
+        exceeds ``equality / 2`` (and the primal and dual values agree within
+        ``equality``).
+
+    Returns
+    -------
+    GapSolution
+        A basic optimal solution (at most ``d + 1`` micro states, at most ``d``
+        when the gap is zero) and the certificate.
+
+    Raises
+    ------
+    SolverError
+        If every formulation fails (HiGHS column generation, the whole LP in
+        scipy's HiGHS, and exact arithmetic when the fibre is small).
+
+    Examples
+    --------
+    >>> K = np.array([[1.0, 0.0], [0.6, 0.4]])
+    >>> sol = min_gap(K, np.array([0.8, 0.2]))        # the midpoint: reachable
+    >>> round(sol.gap, 12), sol.dense(2).round(12).tolist()
+    (0.0, [0.5, 0.5])
+    >>> sol = min_gap(K, np.array([0.3, 0.7]))        # beyond the hull
+    >>> round(sol.gap, 12), bool(sol.certificate @ np.array([0.3, 0.7]) > (K @ sol.certificate).max())
+    (0.3, True)
+    """
+    K = np.ascontiguousarray(K, dtype=np.float64)
+    o = np.asarray(o, dtype=np.float64)
+    equality = tolerance.equality
+    failures: list[str] = []
+    window: GapSolution | None = None
+    attempts: tuple[Callable[[np.ndarray, np.ndarray], GapSolution], ...] = (_column_generation, _scipy_gap)
+    for attempt in attempts:
+        try:
+            sol = attempt(K, o)
+        except SolverError as exc:
+            failures.append(str(exc))
+            continue
+        verdict = _judge(sol, equality)
+        if verdict == "decided":
+            return sol
+        if verdict == "window":
+            # The float LPs agree to their accuracy; only exact arithmetic settles the status.
+            window = sol
+            break
+        failures.append(verdict)
+    if _small(K):
+        sol = _exact_gap(K, o)
+        if _judge(sol, equality) in ("decided", "window"):
+            return sol
+        failures.append(_judge(sol, equality))
+    if window is not None:
+        return window
+    raise SolverError("the gap LP failed: " + "; ".join(failures))
 
 
 def min_gap_full(K: np.ndarray, o: np.ndarray) -> tuple[np.ndarray, float]:
@@ -214,13 +358,8 @@ def min_gap_full(K: np.ndarray, o: np.ndarray) -> tuple[np.ndarray, float]:
     """
     K = np.asarray(K, dtype=np.float64)
     o = np.asarray(o, dtype=np.float64)
-    m, d = K.shape
-    # variables: q (m), u⁺ (d), u⁻ (d)
-    eye = sp.identity(d, format="csr")
-    A = sp.vstack([sp.hstack([sp.csr_matrix(K.T), eye, -eye]),
-                   sp.hstack([sp.csr_matrix(np.ones((1, m))), sp.csr_matrix((1, 2 * d))])], format="csr")
-    cost = np.concatenate([np.zeros(m), np.full(2 * d, 0.5)])
-    res = linprog(cost, A_eq=A, b_eq=np.concatenate([o, [1.0]]), bounds=(0, None), method="highs")
+    m = K.shape[0]
+    res = _full_lp(K, o)
     if res.status != 0:
         raise SolverError(f"HiGHS (scipy) did not solve the gap LP: {res.message}")
     q = np.clip(res.x[:m], 0.0, None)
@@ -234,6 +373,9 @@ def vertex(K: np.ndarray, support: np.ndarray, weights: np.ndarray) -> tuple[np.
     Moves along null-space directions of ``K[support]ᵀ`` (which also keep
     ``Σ q`` fixed, as the rows of ``K`` sum to one) until the support's rows are
     linearly independent, i.e. at most ``rank(K) ≤ d`` micro states remain.
+    A singular value below ``1e-12`` of the largest counts as zero: moving one
+    unit of mass along its direction changes ``Kᵀq`` by less than that, far
+    inside the equality tolerance.
 
     Returns
     -------
@@ -241,13 +383,18 @@ def vertex(K: np.ndarray, support: np.ndarray, weights: np.ndarray) -> tuple[np.
     """
     support = np.asarray(support)
     weights = np.asarray(weights, dtype=np.float64).copy()
+    d = K.shape[1]
     while len(support) > 1:
-        rows = np.vstack([K[support].T, np.ones(len(support))])
+        # d + 2 columns of the (d + 1)-row system always have a null direction: work on the first
+        # d + 2 only (a small SVD), until at most d + 1 remain and independence is checked on all.
+        block = min(len(support), d + 2)
+        rows = np.vstack([K[support[:block]].T, np.ones(block)])
         _, s, vt = np.linalg.svd(rows)
         rank = int((s > 1e-12 * max(s[0], 1.0)).sum())
-        if rank >= len(support):
+        if rank >= block:
             break
-        direction = vt[-1]  # a null direction: moving along it keeps Kᵀq and Σq
+        direction = np.zeros(len(support))
+        direction[:block] = vt[-1]  # a null direction: moving along it keeps Kᵀq and Σq
         if not (direction > 0).any():
             direction = -direction
         ratios = np.full(len(support), np.inf)
@@ -262,47 +409,173 @@ def vertex(K: np.ndarray, support: np.ndarray, weights: np.ndarray) -> tuple[np.
     return support, weights
 
 
+
+
 def polish(K: np.ndarray, o: np.ndarray, support: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Correct ``weights`` on ``support`` so that ``Kᵀq = o`` and ``Σ q = 1`` to machine precision.
 
-    The minimum-norm correction on the support is applied when it keeps every
-    weight non-negative; otherwise the weights are returned unchanged.
+    The minimum-norm correction on the support, over the numerically
+    non-singular directions of ``[K[support]ᵀ; 1]`` only, is applied when it
+    keeps every weight non-negative and does not increase the gap; otherwise
+    the weights are returned unchanged. (Along a direction whose singular value
+    is at rounding level, e.g. two rows equal up to 1e-14, the least-squares
+    correction would move the realization arbitrarily far to fix a residual
+    that is itself rounding.)
     """
     rows = np.vstack([K[support].T, np.ones(len(support))])
-    residual = np.concatenate([o, [1.0]]) - rows @ weights
-    delta = np.linalg.lstsq(rows, residual, rcond=None)[0]
+    target = np.concatenate([o, [1.0]])
+    residual = target - rows @ weights
+    delta = np.linalg.lstsq(rows, residual, rcond=_RCOND)[0]
     corrected = weights + delta
-    if (corrected >= 0).all() and np.abs(rows @ corrected - np.concatenate([o, [1.0]])).max() <= np.abs(
-            residual).max():
-        return corrected
-    return weights
+    if not (corrected >= 0).all():
+        return weights
+    before = np.abs(residual).sum()
+    after = np.abs(rows @ corrected - target).sum()
+    return corrected if after <= before else weights
 
 
-def maximal_support(K: np.ndarray, o: np.ndarray) -> np.ndarray:
+def inhibiting_vertex(K: np.ndarray, o: np.ndarray, lp: GapSolution) -> tuple[np.ndarray, np.ndarray]:
+    """A vertex realization (at most ``rank ≤ d`` micro states) from a gap-LP solution, polished.
+
+    The vertex reduction and the polish never make the gap worse than the LP's
+    own solution: if they would, the LP's support and weights are returned.
+    """
+    support, weights = vertex(K, lp.support, lp.weights)
+    weights = polish(K, o, support, weights)
+    weights = weights / weights.sum()
+    if tv_gap(K, o, support, weights) > lp.gap:  # lp.gap is the LP solution's own gap, computed the same way
+        return lp.support, lp.weights
+    return support, weights
+
+
+def maximal_support(K: np.ndarray, o: np.ndarray, tolerance: Tolerance = DEFAULT_TOLERANCE) -> np.ndarray:
     """Micro states that carry positive weight in *some* ``q`` with ``Kᵀq = o``.
 
-    One LP over the homogenised feasible cone: maximise ``Σ t`` subject to
-    ``Kᵀq = s·o``, ``Σ q = s``, ``0 ≤ t ≤ q``, ``t ≤ 1``; any micro state that
-    some feasible ``q`` uses gets ``t = 1``. The minimum-KL and maximum-entropy
-    realizations are supported exactly there (the smallest face of the hull
-    that contains ``o``).
+    The minimum-KL and maximum-entropy realizations are supported exactly there
+    (the smallest face of the hull that contains ``o``). Found by a few LPs
+    over the (well-scaled) feasible set ``{q ≥ 0 : Kᵀq = o, Σq = 1}``: each
+    maximises ``Σ_x min(q_x, τ)`` over the micro states not yet known to be on
+    the face, so that one LP typically spreads weight over all of them; every
+    state given weight above ``tolerance.support`` is on the face; when an LP
+    gives none, the rest are not. (A single homogenised LP, ``max Σ t`` with
+    ``t ≤ q``, ``t ≤ 1`` and ``Kᵀq = s·o``, needs ``s = 1/w`` for a micro state
+    whose largest weight is ``w``: for ``w = 1e-8`` its improving direction has
+    a reduced cost of 1e-8, below HiGHS's dual tolerance, and HiGHS stops with
+    ``t = 0`` everywhere, an empty face.)
 
     Returns
     -------
     (m,) ndarray of bool
+
+    Raises
+    ------
+    SolverError
+        If an LP fails, or returns a ``q`` that does not reach ``o``.
     """
     K = np.asarray(K, dtype=np.float64)
+    o = np.asarray(o, dtype=np.float64)
     m, d = K.shape
-    # variables: q (m), t (m), s (1)
-    A_eq = sp.vstack([
-        sp.hstack([sp.csr_matrix(K.T), sp.csr_matrix((d, m)), sp.csr_matrix(-o.reshape(d, 1))]),
-        sp.hstack([sp.csr_matrix(np.ones((1, m))), sp.csr_matrix((1, m)), sp.csr_matrix([[-1.0]])]),
-    ], format="csr")
-    A_ub = sp.hstack([-sp.identity(m), sp.identity(m), sp.csr_matrix((m, 1))], format="csr")
-    cost = np.concatenate([np.zeros(m), -np.ones(m), [0.0]])
-    bounds = [(0, None)] * m + [(0, 1)] * m + [(0, None)]
-    res = linprog(cost, A_ub=A_ub, b_ub=np.zeros(m), A_eq=A_eq, b_eq=np.zeros(d + 1), bounds=bounds,
-                  method="highs")
-    if res.status != 0:
-        raise SolverError(f"HiGHS (scipy) did not solve the maximal-support LP: {res.message}")
-    return res.x[m:2 * m] > 0.5
+    on_face = np.zeros(m, dtype=bool)
+    tau = 1.0 / m
+    for _ in range(4 * (d + 1) + 16):
+        unknown = np.flatnonzero(~on_face)
+        if unknown.size == 0:
+            break
+        u = unknown.size
+        # variables: q (m), t (u); maximise Σ t;  t ≤ q[unknown], 0 ≤ t ≤ τ;  Kᵀq = o, Σq = 1
+        A_eq = sp.hstack([sp.csr_matrix(np.vstack([K.T, np.ones((1, m))])), sp.csr_matrix((d + 1, u))],
+                         format="csr")
+        pick = sp.csr_matrix((np.ones(u), (np.arange(u), unknown)), shape=(u, m))
+        A_ub = sp.hstack([-pick, sp.identity(u)], format="csr")
+        cost = np.concatenate([np.zeros(m), -np.ones(u)])
+        bounds = [(0, None)] * m + [(0, tau)] * u
+        q = None
+        for options in ({}, {"presolve": False}):
+            res = linprog(cost, A_ub=A_ub, b_ub=np.zeros(u), A_eq=A_eq, b_eq=np.concatenate([o, [1.0]]),
+                          bounds=bounds, method="highs-ds",
+                          options={"primal_feasibility_tolerance": _LP_TOL, "dual_feasibility_tolerance": _LP_TOL,
+                                   **options})
+            if res.status == 0:
+                candidate = np.clip(res.x[:m], 0.0, None)
+                if 0.5 * np.abs(candidate @ K - o).sum() <= tolerance.equality:
+                    q = candidate
+                    break
+        if q is None:
+            raise SolverError("the maximal-support LP failed to reach the target")
+        new = (q > tolerance.support) & ~on_face
+        if not new.any():
+            return on_face
+        on_face |= new
+        tau /= 1024.0  # the states still unknown carry little weight: spread less
+    if (~on_face).any():
+        raise SolverError("the maximal-support LPs did not settle the face")
+    return on_face
+
+
+def objective_lp(
+    K: np.ndarray,
+    o: np.ndarray,
+    budget: float,
+    objective: str,
+    *,
+    natural: np.ndarray | None = None,
+    cost: np.ndarray | None = None,
+) -> np.ndarray:
+    """Optimise ``closest`` or ``min-cost`` over the realizations with gap at most ``budget``.
+
+    ``min ½‖q − natural‖₁`` or ``min cost · q`` subject to ``q ≥ 0``,
+    ``Σq = 1`` and ``½‖Kᵀq − o‖₁ ≤ budget`` (slack columns ``u⁺ − u⁻ = o − Kᵀq``).
+    With ``budget`` the smallest gap, these are the inhibiting realizations
+    (``Kᵀq = o``) when ``o`` is in the hull. ``½‖q − n‖₁ = Σ_x (n_x − q_x)⁺``
+    because both sum to one, so ``closest`` needs one extra column per micro state.
+
+    Returns
+    -------
+    (m,) ndarray
+        A distribution over the fibre (clipped at zero and normalised).
+
+    Raises
+    ------
+    SolverError
+        If no HiGHS method (dual simplex with and without presolve, interior
+        point with crossover) solves it.
+    """
+    K = np.asarray(K, dtype=np.float64)
+    o = np.asarray(o, dtype=np.float64)
+    m, d = K.shape
+    eye = sp.identity(d, format="csr")
+    blocks_eq = [sp.csr_matrix(K.T), eye, -eye]
+    blocks_sum = [sp.csr_matrix(np.ones((1, m))), sp.csr_matrix((1, 2 * d))]
+    budget_row = [sp.csr_matrix((1, m)), sp.csr_matrix(np.full((1, 2 * d), 0.5))]
+    if objective == "closest":
+        if natural is None:
+            raise ValueError("closest needs the natural realization")
+        # extra columns w ≥ n − q:  −q − w ≤ −n
+        blocks_eq.append(sp.csr_matrix((d, m)))
+        blocks_sum.append(sp.csr_matrix((1, m)))
+        budget_row.append(sp.csr_matrix((1, m)))
+        A_ub = sp.vstack([sp.hstack(budget_row),
+                          sp.hstack([-sp.identity(m), sp.csr_matrix((m, 2 * d)), -sp.identity(m)])], format="csr")
+        b_ub = np.concatenate([[budget], -np.asarray(natural, dtype=np.float64)])
+        c = np.concatenate([np.zeros(m + 2 * d), np.ones(m)])
+    elif objective == "min-cost":
+        if cost is None:
+            raise ValueError("min-cost needs a cost vector")
+        A_ub = sp.hstack(budget_row, format="csr")
+        b_ub = np.array([budget])
+        c = np.concatenate([np.asarray(cost, dtype=np.float64), np.zeros(2 * d)])
+    else:
+        raise ValueError(f"objective_lp solves closest and min-cost, not {objective!r}")
+    A_eq = sp.vstack([sp.hstack(blocks_eq), sp.hstack(blocks_sum)], format="csr")
+    b_eq = np.concatenate([o, [1.0]])
+    tolerances = {"primal_feasibility_tolerance": _LP_TOL, "dual_feasibility_tolerance": _LP_TOL}
+    messages = []
+    for method, options in (("highs-ds", {}), ("highs-ds", {"presolve": False}), ("highs-ipm", {})):
+        res = linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=(0, None), method=method,
+                      options={**tolerances, **options})
+        if res.status == 0:
+            q = np.clip(res.x[:m], 0.0, None)
+            if q.sum() > 0:
+                return q / q.sum()
+        messages.append(f"{method}: {res.message}")
+    raise SolverError(f"HiGHS (scipy) did not solve the {objective} LP: " + "; ".join(messages))

@@ -22,7 +22,7 @@ import numpy as np
 
 from discagg.core.aggregation import Aggregation
 from discagg.errors import ModelError, SolverError
-from discagg.solvers.gap_lp import min_gap, polish, vertex
+from discagg.solvers.gap_lp import inhibiting_vertex, min_gap, mixture
 from discagg.solvers.inhibiting import verify_solution
 from discagg.solvers.solution import Solution, StateSolution, per_supported_state
 
@@ -38,7 +38,7 @@ def most_inducing(agg: Aggregation) -> Solution:
 
     Examples
     --------
-    >>> from discagg.io.model_format import load_model
+    >>> from discagg import load_model
     >>> sol = most_inducing(Aggregation.of(load_model("data/shops.json")))
     >>> [(s.state, s.status, round(s.gap, 3)) for s in sol.states]
     [('0', 'inhibiting', 0.0), ('1', 'inducing', 0.526), ('2', 'inducing', 0.882), ('3', 'inducing', 0.806), ('4', 'inhibiting', 0.0)]
@@ -91,18 +91,16 @@ def reach(agg: Aggregation, targets: Mapping[str, np.ndarray]) -> Solution:
             continue
         fibre = pi.fibre(k)
         K, t = agg.macro_kernel[fibre], np.asarray(targets[name], dtype=np.float64)
-        lp = min_gap(K, t)
+        lp = min_gap(K, t, agg.tolerance)
         if lp.gap > agg.tolerance.equality:
-            if lp.bound <= agg.tolerance.equality / 2:
+            if not 2.0 * lp.bound > agg.tolerance.equality:
                 raise SolverError(f"macro state {name!r}: target gap {lp.gap!r} but no certificate separating by "
                                   f"more than the tolerance (bound {lp.bound!r})")
             states.append(StateSolution(name, "unreachable", probability, fibre[lp.support], lp.weights, t,
-                                        lp.weights @ K[lp.support], lp.gap, lp.certificate, 2.0 * lp.bound))
+                                        mixture(K, lp.support, lp.weights), lp.gap, lp.certificate, 2.0 * lp.bound))
             continue
-        support, weights = vertex(K, lp.support, lp.weights)
-        weights = polish(K, t, support, weights)
-        weights = weights / weights.sum()
-        reached = weights @ K[support]
+        support, weights = inhibiting_vertex(K, t, lp)
+        reached = mixture(K, support, weights)
         states.append(StateSolution(name, "reachable", probability, fibre[support], weights, t, reached,
                                     0.5 * float(np.abs(reached - t).sum())))
     solution = Solution(agg.model.name, agg.cause, agg.effect, "target", tuple(states), pi, agg.effect_map,
@@ -197,7 +195,7 @@ def effect_bounds(agg: Aggregation, f: np.ndarray | None = None) -> EffectBounds
 
     Examples
     --------
-    >>> from discagg.io.model_format import load_model
+    >>> from discagg import load_model
     >>> b = effect_bounds(Aggregation.of(load_model("data/cholesterol.json")), f=[0.0, 1.0])
     >>> medium = b.states[1]
     >>> [round(v, 3) for v in medium.expectation]     # P(disease | do(medium)) over realizations
