@@ -18,7 +18,10 @@ __all__ = [
     "RealizationError",
     "SolverError",
     "CoarseningWarning",
+    "UnrepresentableNumber",
     "describe",
+    "preview",
+    "printable",
 ]
 
 
@@ -67,7 +70,7 @@ class ModelError(DiscaggError, ValueError):
         message = f"expected {self.expected}"
         if self.found is not None:
             message += f", found {self.found}"
-        return ": ".join([*where, message])
+        return printable(": ".join([*where, message]))
 
     def with_source(self, source: str) -> "ModelError":
         """Return a copy of this error that names ``source`` as its origin."""
@@ -86,6 +89,37 @@ class CoarseningWarning(UserWarning):
     """A coarsening is legal but unusual, e.g. it merges no micro states."""
 
 
+class UnrepresentableNumber(str):
+    """A JSON number outside float64's finite range (``1e400``, ``NaN``, a 400-digit integer), kept as its text.
+
+    The JSON readers produce it instead of a number, so that the validators
+    reject it with its key path, as they would a string.
+    """
+
+
+def preview(names: object, limit: int = 12) -> str:
+    """A list of names for a message, cut after ``limit`` so that a 1,000-node model's error stays short.
+
+    >>> preview(["a", "b"])
+    "['a', 'b']"
+    >>> preview([f"n{i}" for i in range(30)], limit=3)
+    "['n0', 'n1', 'n2', ... (30 in all)]"
+    """
+    items = list(names)  # type: ignore[call-overload]
+    if len(items) <= limit:
+        return repr(items)
+    return repr(items[:limit])[:-1] + f", ... ({len(items)} in all)]"
+
+
+def printable(text: str) -> str:
+    """``text`` with every unprintable character escaped, so that a message stays on one line.
+
+    >>> printable("a\\nb\\udc80")
+    'a\\\\nb\\\\udc80'
+    """
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
 def describe(value: object, limit: int = 60) -> str:
     """Describe a JSON-like value for an error message: its type and a short repr.
 
@@ -94,6 +128,8 @@ def describe(value: object, limit: int = 60) -> str:
     >>> describe([1, 2])
     'list [1, 2]'
     """
+    if isinstance(value, UnrepresentableNumber):
+        return f"the number {value[:20]}{'...' if len(value) > 20 else ''} (outside float64's finite range)"
     text = repr(value)
     if len(text) > limit:
         text = text[: limit - 3] + "..."

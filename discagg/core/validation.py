@@ -7,27 +7,75 @@ problem (``nodes.Y.cpt[1][0]``, ``groups.G.nodes[2]``, ``query.cause``).
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 
-from discagg.errors import ModelError
+from discagg.errors import ModelError, preview
 
 if TYPE_CHECKING:
     from discagg.core.coarsening import Coarsening
     from discagg.core.groups import Group
     from discagg.core.model import Node, Query
 
-__all__ = ["validate_structure", "validate_cpts", "validate_coarsenings", "validate_query"]
+__all__ = ["topological_order", "validate_structure", "validate_cpts", "validate_coarsenings", "validate_query"]
 
 
 def _index_path(prefix: str, index: Sequence[int]) -> str:
     return prefix + "".join(f"[{int(i)}]" for i in index)
 
 
-def validate_structure(nodes: Mapping[str, Node], graph: nx.DiGraph) -> None:
+def topological_order(nodes: Mapping[str, Node]) -> tuple[str, ...]:
+    """Node names in a topological order, ties broken by declaration order (Kahn's algorithm, O(n log n)).
+
+    Raises
+    ------
+    ModelError
+        Naming a cycle, e.g. ``the cycle A -> B -> C -> A``.
+    """
+    position = {name: i for i, name in enumerate(nodes)}
+    children: dict[str, list[str]] = {name: [] for name in nodes}
+    waiting = {name: 0 for name in nodes}
+    for node in nodes.values():
+        for parent in set(node.parents):
+            if parent in children:
+                children[parent].append(node.name)
+                waiting[node.name] += 1
+    ready = [(position[name], name) for name, count in waiting.items() if count == 0]
+    heapq.heapify(ready)
+    order: list[str] = []
+    while ready:
+        _, name = heapq.heappop(ready)
+        order.append(name)
+        for child in children[name]:
+            waiting[child] -= 1
+            if waiting[child] == 0:
+                heapq.heappush(ready, (position[child], child))
+    if len(order) < len(position):
+        raise ModelError(None, "nodes", "an acyclic graph (a DAG)", f"the cycle {_cycle(nodes, waiting)}")
+    return tuple(order)
+
+
+def _cycle(nodes: Mapping[str, Node], waiting: Mapping[str, int]) -> str:
+    """A cycle among the nodes Kahn's algorithm could not order, as ``A -> B -> A``."""
+    stuck = {name for name, count in waiting.items() if count > 0}
+    start = next(name for name in nodes if name in stuck)
+    path, seen = [start], {start: 0}
+    while True:  # every stuck node has a stuck parent: walk parents until one repeats
+        parent = next(p for p in nodes[path[-1]].parents if p in stuck)
+        if parent in seen:
+            cycle = path[seen[parent]:][::-1]  # parent order reversed: edges in their causal direction
+            position = {name: i for i, name in enumerate(nodes)}
+            first = min(range(len(cycle)), key=lambda i: position[cycle[i]])
+            cycle = cycle[first:] + cycle[:first]  # start at the node declared first
+            return " -> ".join(cycle + [cycle[0]])
+        seen[parent] = len(path)
+        path.append(parent)
+
+
+def validate_structure(nodes: Mapping[str, Node]) -> None:
     """States non-empty and distinct, parents distinct and known, and the graph acyclic.
 
     Raises
@@ -40,19 +88,16 @@ def validate_structure(nodes: Mapping[str, Node], graph: nx.DiGraph) -> None:
             raise ModelError(None, f"{where}.states", "at least one state", "an empty list")
         if len(set(node.states)) != node.cardinality:
             dupes = sorted({s for s in node.states if node.states.count(s) > 1})
-            raise ModelError(None, f"{where}.states", "distinct state names", f"duplicates {dupes}")
+            raise ModelError(None, f"{where}.states", "distinct state names", f"duplicates {preview(dupes)}")
         if len(set(node.parents)) != len(node.parents):
-            raise ModelError(None, f"{where}.parents", "distinct parents", repr(list(node.parents)))
+            raise ModelError(None, f"{where}.parents", "distinct parents", preview(node.parents))
         for i, parent in enumerate(node.parents):
             if parent == node.name:
                 raise ModelError(None, f"{where}.parents[{i}]", "a parent other than the node itself", repr(parent))
             if parent not in nodes:
-                raise ModelError(None, f"{where}.parents[{i}]", f"the name of a node of the model {list(nodes)}",
+                raise ModelError(None, f"{where}.parents[{i}]", f"the name of a node of the model {preview(nodes)}",
                                  repr(parent))
-    if not nx.is_directed_acyclic_graph(graph):
-        cycle = nx.find_cycle(graph)
-        text = " -> ".join([u for u, _ in cycle] + [cycle[0][0]])
-        raise ModelError(None, "nodes", "an acyclic graph (a DAG)", f"the cycle {text}")
+    topological_order(nodes)
 
 
 def validate_cpts(nodes: Mapping[str, Node], normalisation: float) -> None:
@@ -67,17 +112,19 @@ def validate_cpts(nodes: Mapping[str, Node], normalisation: float) -> None:
         where = f"nodes.{node.name}.cpt"
         expected = tuple(nodes[p].cardinality for p in node.parents) + (node.cardinality,)
         if node.cpt.shape != expected:
-            raise ModelError(None, where, f"an array of shape {expected} (parents {list(node.parents)}, "
+            raise ModelError(None, where, f"an array of shape {expected} (parents {preview(node.parents)}, "
                              f"then the node's own states)", f"shape {node.cpt.shape}")
-        bad = np.argwhere(~np.isfinite(node.cpt))
-        if bad.size:
-            idx = tuple(bad[0])
-            raise ModelError(None, _index_path(where, idx), "a finite probability", repr(float(node.cpt[idx])))
-        bad = np.argwhere((node.cpt < 0.0) | (node.cpt > 1.0))
-        if bad.size:
-            idx = tuple(bad[0])
+        # min and max are reductions (no full-size temporaries) and propagate NaN, so a valid CPT passes
+        # without the masks below, which only locate the first bad entry of an invalid one.
+        low, high = (float(node.cpt.min()), float(node.cpt.max())) if node.cpt.size else (0.0, 0.0)
+        if not (0.0 <= low and high <= 1.0):
+            bad = np.argwhere(~np.isfinite(node.cpt))
+            if bad.size:
+                idx = tuple(bad[0])
+                raise ModelError(None, _index_path(where, idx), "a finite probability", repr(float(node.cpt[idx])))
+            idx = tuple(np.argwhere((node.cpt < 0.0) | (node.cpt > 1.0))[0])
             raise ModelError(None, _index_path(where, idx), "a probability in [0, 1]", repr(float(node.cpt[idx])))
-        sums = node.cpt.sum(axis=-1)
+        sums = node.cpt.sum(axis=-1)  # one entry per row: 1/|states| of the CPT
         # np.argwhere sees nothing in a 0-d array (a root node's single row),
         # so compare on an explicitly shaped view and map the index back.
         bad = np.argwhere(np.reshape(np.abs(sums - 1.0) > normalisation, sums.shape or (1,)))
@@ -97,17 +144,17 @@ def validate_coarsenings(nodes: Mapping[str, Node], macro: Mapping[str, Coarseni
     """
     for node_name, coarsening in macro.items():
         if node_name not in nodes:
-            raise ModelError(None, f"macro.{node_name}", f"a node of the model {list(nodes)}", repr(node_name))
+            raise ModelError(None, f"macro.{node_name}", f"a node of the model {preview(nodes)}", repr(node_name))
         if coarsening.node != node_name or coarsening.micro_states != nodes[node_name].states:
-            raise ModelError(None, f"macro.{node_name}", f"a coarsening of the states {list(nodes[node_name].states)}",
-                             f"one of node {coarsening.node!r} with states {list(coarsening.micro_states)}")
+            raise ModelError(None, f"macro.{node_name}", f"a coarsening of the states {preview(nodes[node_name].states)}",
+                             f"one of node {coarsening.node!r} with states {preview(coarsening.micro_states)}")
     for group_name, group in groups.items():
         where = f"groups.{group_name}"
         if group_name in nodes or group.name != group_name:
             raise ModelError(None, where, "a group name different from every node name", repr(group_name))
         for i, node in enumerate(group.nodes):
             if node not in nodes:
-                raise ModelError(None, f"{where}.nodes[{i}]", f"a node of the model {list(nodes)}", repr(node))
+                raise ModelError(None, f"{where}.nodes[{i}]", f"a node of the model {preview(nodes)}", repr(node))
         expected = int(np.prod([nodes[n].cardinality for n in group.nodes]))
         if group.coarsening.n_micro != expected:
             raise ModelError(None, where, f"a coarsening of the {expected} joint states",
@@ -124,6 +171,6 @@ def validate_query(nodes: Mapping[str, Node], groups: Mapping[str, Group], query
     for role in ("cause", "effect"):
         value = getattr(query, role)
         if value not in nodes and value not in groups:
-            raise ModelError(None, f"query.{role}", f"a node of the model {list(nodes)}", repr(value))
+            raise ModelError(None, f"query.{role}", f"a node of the model {preview(nodes)}", repr(value))
     if query.cause == query.effect:
         raise ModelError(None, "query", "different cause and effect nodes", f"{query.cause!r} for both")

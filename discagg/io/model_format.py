@@ -24,6 +24,7 @@ text.
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -33,19 +34,13 @@ import numpy as np
 from discagg.core.coarsening import Coarsening
 from discagg.core.groups import GROUPS_VERSION, build_group
 from discagg.core.model import CausalModel, Node, Query
-from discagg.errors import ModelError, describe
-from discagg.io.json_files import (
-    check_keys,
-    nonempty_string,
-    parse_json,
-    read_json,
-    require_object,
-    string_list,
-    write_text_atomic,
-)
+from discagg.errors import ModelError, UnrepresentableNumber, describe, preview
+from discagg.io.files import write_text_atomic
+from discagg.io.json_files import check_keys, nonempty_string, parse_json, read_json, require_object, string_list
+from discagg.limits import check_entries
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
-__all__ = ["MODEL_FORMAT", "load_model", "loads_model", "model_from_dict", "model_to_dict", "dumps_model", "save_model"]
+__all__ = ["MODEL_FORMAT", "load_json_model", "loads_model", "model_from_dict", "model_to_dict", "dumps_model", "save_model"]
 
 MODEL_FORMAT = "discagg/model-v1"
 
@@ -53,7 +48,7 @@ _TOP_KEYS = ("format", "name", "description", "nodes", "macro", "groups", "query
 _NODE_KEYS = ("states", "parents", "cpt")
 
 
-def load_model(path: str | os.PathLike[str], *, tolerance: Tolerance = DEFAULT_TOLERANCE) -> CausalModel:
+def load_json_model(path: str | os.PathLike[str], *, tolerance: Tolerance = DEFAULT_TOLERANCE) -> CausalModel:
     """Load and validate a ``discagg/model-v1`` file.
 
     Parameters
@@ -76,7 +71,7 @@ def load_model(path: str | os.PathLike[str], *, tolerance: Tolerance = DEFAULT_T
 
 
 def loads_model(text: str, *, source: str = "<string>", tolerance: Tolerance = DEFAULT_TOLERANCE) -> CausalModel:
-    """Load a model from a JSON string (see :func:`load_model`).
+    """Load a model from a JSON string (see :func:`load_json_model`).
 
     Examples
     --------
@@ -138,7 +133,7 @@ def _model_from_dict(data: Any, default_name: str, tolerance: Tolerance) -> Caus
         for i, parent in enumerate(parents):
             if parent not in headers:
                 raise ModelError(None, f"nodes.{node_name}.parents[{i}]",
-                                 f"the name of a node of the model {list(headers)}", repr(parent))
+                                 f"the name of a node of the model {preview(headers)}", repr(parent))
     nodes = []
     for node_name, (states, parents) in headers.items():
         shape = tuple(len(headers[p][0]) for p in parents) + (len(states),)
@@ -151,7 +146,7 @@ def _model_from_dict(data: Any, default_name: str, tolerance: Tolerance) -> Caus
         raw_macro = require_object(data["macro"], "macro", "an object mapping node names to coarsenings")
         for node_name, mapping in raw_macro.items():
             if node_name not in headers:
-                raise ModelError(None, f"macro.{node_name}", f"a node of the model {list(headers)}",
+                raise ModelError(None, f"macro.{node_name}", f"a node of the model {preview(headers)}",
                                  repr(node_name))
             mapping = require_object(mapping, f"macro.{node_name}",
                                       "an object mapping macro states to lists of micro states")
@@ -163,7 +158,7 @@ def _model_from_dict(data: Any, default_name: str, tolerance: Tolerance) -> Caus
     if "groups" in data:
         raw_groups = require_object(data["groups"], "groups", 'an object {"version": 1, "groups": {...}}')
         check_keys(raw_groups, ("version", "groups"), ("version", "groups"), "groups")
-        if raw_groups["version"] != GROUPS_VERSION:
+        if type(raw_groups["version"]) is not int or raw_groups["version"] != GROUPS_VERSION:
             raise ModelError(None, "groups.version", repr(GROUPS_VERSION), describe(raw_groups["version"]))
         states = {n: h[0] for n, h in headers.items()}
         for group_name, raw in require_object(raw_groups["groups"], "groups.groups",
@@ -184,13 +179,24 @@ def _model_from_dict(data: Any, default_name: str, tolerance: Tolerance) -> Caus
                        groups=groups)
 
 
+def _float_text(text: str) -> str:
+    """How an out-of-range JSON number reads as a float (``nan``, ``inf``), or its text when it is an integer."""
+    try:
+        return repr(float(text))
+    except (OverflowError, ValueError):
+        return f"{text[:20]}..." if len(text) > 20 else text
+
+
 def _nested_array(value: Any, shape: tuple[int, ...], axes: list[str], path: str) -> np.ndarray:
     """Convert nested lists to a float64 array of ``shape``, naming the first bad entry."""
+    check_entries(math.prod(shape), f"a CPT of shape {shape}", path)
     out = np.empty(shape, dtype=np.float64)
 
     def fill(item: Any, depth: int, index: tuple[int, ...]) -> None:
         where = path + "".join(f"[{i}]" for i in index)
         if depth == len(shape):
+            if isinstance(item, UnrepresentableNumber):  # NaN, Infinity, 1e400: not a finite probability
+                raise ModelError(None, where, "a finite probability", _float_text(item))
             if isinstance(item, bool) or not isinstance(item, (int, float)):
                 raise ModelError(None, where, "a number (a probability)", describe(item))
             out[index] = float(item)

@@ -1,4 +1,4 @@
-"""Bayesian networks from BIF, XMLBIF and pgmpy, and the shipped networks (``net:NAME``).
+"""Bayesian networks from BIF, XMLBIF and pgmpy.
 
 Parsing is pgmpy's (an optional extra, ``pip install 'discagg[networks]'``,
 imported only when needed); discagg converts its ``DiscreteBayesianNetwork`` to
@@ -7,16 +7,15 @@ with pgmpy's ``do`` (which, as of pgmpy issue #2827, replaces a CPT by a column
 average instead of cutting the node's parents): discagg's own truncated
 factorisation is used.
 
-The shipped networks live in ``data/networks/`` (see its ``PROVENANCE.md``);
-``net:sachs`` names ``data/networks/sachs.bif``. They are found in the
-directory named by the ``DISCAGG_NETWORKS`` environment variable, else in
-``data/networks`` of the current directory, else next to the package source.
+Files are scanned before pgmpy parses them (:mod:`discagg.io.network_scan`), so
+that a file declaring tables beyond :mod:`discagg.limits` is refused before
+anything is allocated. The shipped networks (``net:NAME``) are in
+:mod:`discagg.io.shipped`.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +23,10 @@ import numpy as np
 
 from discagg.core.model import CausalModel, Node
 from discagg.errors import ModelError
-from discagg.io.model_format import load_model as load_json_model
+from discagg.io.files import atomic_output, read_input_bytes
+from discagg.io.network_scan import scan_bif, scan_xmlbif
 
-__all__ = ["from_pgmpy", "to_pgmpy", "load_bif", "load_xmlbif", "save_bif", "save_xmlbif", "load_any",
-           "network_path", "NETWORK_PREFIX"]
-
-NETWORK_PREFIX = "net:"
+__all__ = ["from_pgmpy", "to_pgmpy", "load_bif", "load_xmlbif", "read_network_text", "save_bif", "save_xmlbif"]
 
 
 def _pgmpy(source: str | None) -> None:
@@ -88,31 +85,67 @@ def to_pgmpy(model: CausalModel) -> Any:
     return network
 
 
-def _read(path: str | os.PathLike[str], reader: str) -> CausalModel:
-    source = str(path)
-    if not Path(path).is_file():
-        raise ModelError(source, None, "an existing file", "no such file")
+def _decode(data: bytes, source: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")  # BIF files in the wild are often Latin-1; every byte decodes
+
+
+def read_network_text(text: str, kind: str, *, source: str, name: str, description: str = "") -> CausalModel:
+    """Build a model from BIF (``kind="bif"``) or XMLBIF (``kind="xmlbif"``) text.
+
+    The text is scanned first (:mod:`discagg.io.network_scan`: declared sizes
+    within :mod:`discagg.limits`, one table per variable, state counts as
+    declared), then parsed by pgmpy's reader.
+
+    Raises
+    ------
+    ModelError
+        Naming ``source``.
+    """
+    summary = scan_bif(text, source) if kind == "bif" else scan_xmlbif(text, source)
+    if summary.nodes == 0:
+        raise ModelError(source, None, f"a {kind.upper()} network with at least one variable", "none")
     _pgmpy(source)
     from pgmpy import readwrite
 
+    reader = readwrite.BIFReader if kind == "bif" else readwrite.XMLBIFReader
     try:
-        network = getattr(readwrite, reader)(source).get_model()
+        network = reader(string=text).get_model()
     except Exception as exc:  # pgmpy raises many kinds; report them as one-line input errors
         message = " ".join(str(exc).split()) or type(exc).__name__
-        raise ModelError(source, None, f"a {reader.removesuffix('Reader')} file pgmpy can read",
+        raise ModelError(source, None, f"a {'BIF' if kind == 'bif' else 'XMLBIF'} file pgmpy can read",
                          f"{type(exc).__name__}: {message[:200]}") from None
-    stem = Path(path).stem
-    return from_pgmpy(network, name=stem, description=f"{stem} network read from {Path(path).name}", source=source)
+    return from_pgmpy(network, name=name, description=description, source=source)
+
+
+def _read(path: str | os.PathLike[str], kind: str) -> CausalModel:
+    source = str(path)
+    text = _decode(read_input_bytes(path), source)
+    file_name = Path(path).name
+    stem = file_name.split(".")[0] or Path(path).stem
+    return read_network_text(text, kind, source=source, name=stem, description=f"{stem} network read from {file_name}")
 
 
 def load_bif(path: str | os.PathLike[str]) -> CausalModel:
-    """Read a BIF file with pgmpy's ``BIFReader``."""
-    return _read(path, "BIFReader")
+    """Read a BIF file (``.bif``, or gzip-compressed ``.bif.gz``) with pgmpy's ``BIFReader``.
+
+    Raises
+    ------
+    ModelError
+    """
+    return _read(path, "bif")
 
 
 def load_xmlbif(path: str | os.PathLike[str]) -> CausalModel:
-    """Read an XMLBIF file with pgmpy's ``XMLBIFReader``."""
-    return _read(path, "XMLBIFReader")
+    """Read an XMLBIF file (``.xml``, ``.xmlbif``, pyAgrum's ``.bifxml``; optionally ``.gz``) with pgmpy.
+
+    Raises
+    ------
+    ModelError
+    """
+    return _read(path, "xmlbif")
 
 
 def _write(model: CausalModel, path: str | os.PathLike[str], writer: str, reader: str) -> None:
@@ -120,13 +153,10 @@ def _write(model: CausalModel, path: str | os.PathLike[str], writer: str, reader
     _pgmpy(None)
     from pgmpy import readwrite
 
-    target = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent or ".")
-    os.close(handle)
-    try:
-        getattr(readwrite, writer)(to_pgmpy(model)).write(temporary)
+    with atomic_output(path) as temporary:
+        getattr(readwrite, writer)(to_pgmpy(model)).write(str(temporary))
         try:
-            back = from_pgmpy(getattr(readwrite, reader)(temporary).get_model(), name=model.name)
+            back = from_pgmpy(getattr(readwrite, reader)(str(temporary)).get_model(), name=model.name)
         except Exception as exc:  # pgmpy could not read its own output back
             message = " ".join(str(exc).split())[:200]
             raise ModelError(str(path), None, f"a network {writer} writes and {reader} reads back",
@@ -138,9 +168,6 @@ def _write(model: CausalModel, path: str | os.PathLike[str], writer: str, reader
                                  f"({list(node.states)})", f"{found} when read back")
             if back.nodes[name] != node:
                 raise ModelError(str(path), f"nodes.{name}.cpt", f"a CPT {writer} writes exactly", "a different one")
-        os.replace(temporary, target)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
 
 
 def save_bif(model: CausalModel, path: str | os.PathLike[str]) -> None:
@@ -162,47 +189,3 @@ def save_xmlbif(model: CausalModel, path: str | os.PathLike[str]) -> None:
         XMLBIF writer turns into the same name.
     """
     _write(model, path, "XMLBIFWriter", "XMLBIFReader")
-
-
-def _network_dirs() -> list[Path]:
-    dirs = []
-    if os.environ.get("DISCAGG_NETWORKS"):
-        dirs.append(Path(os.environ["DISCAGG_NETWORKS"]))
-    dirs.append(Path.cwd() / "data" / "networks")
-    dirs.append(Path(__file__).resolve().parent.parent / "data" / "networks")
-    return dirs
-
-
-def network_path(name: str) -> Path:
-    """The BIF file of a shipped network.
-
-    Raises
-    ------
-    ModelError
-        If no directory holds ``NAME.bif``.
-    """
-    dirs = _network_dirs()
-    for directory in dirs:
-        candidate = directory / f"{name}.bif"
-        if candidate.is_file():
-            return candidate
-    available = sorted({p.stem for d in dirs if d.is_dir() for p in d.glob("*.bif")})
-    raise ModelError(f"{NETWORK_PREFIX}{name}", None, f"a shipped network {available}", "none by that name")
-
-
-def load_any(spec: str) -> CausalModel:
-    """Load ``net:NAME``, a ``.bif``, an ``.xml``/``.xmlbif`` or a ``discagg/model-v1`` JSON file.
-
-    Examples
-    --------
-    >>> load_any("net:asia").cardinality("smoke")
-    2
-    """
-    if spec.startswith(NETWORK_PREFIX):
-        return load_bif(network_path(spec[len(NETWORK_PREFIX):]))
-    suffix = Path(spec).suffix.lower()
-    if suffix == ".bif":
-        return load_bif(spec)
-    if suffix in (".xml", ".xmlbif"):
-        return load_xmlbif(spec)
-    return load_json_model(spec)

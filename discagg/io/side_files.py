@@ -18,19 +18,13 @@ import numpy as np
 
 from discagg.core.model import CausalModel
 from discagg.core.realization import RealizationFamily
-from discagg.errors import ModelError, describe
-from discagg.io.json_files import (
-    check_keys,
-    nonempty_string,
-    number,
-    read_json,
-    require_object,
-    with_source,
-    write_text_atomic,
-)
+from discagg.errors import ModelError, describe, preview
+from discagg.io.files import write_text_atomic
+from discagg.io.json_files import check_keys, nonempty_string, number, read_json, require_object, with_source
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
-__all__ = ["REALIZATION_FORMAT", "load_values", "load_targets", "realization_to_dict", "save_realization",
+__all__ = ["REALIZATION_FORMAT", "load_values", "load_targets", "realization_to_dict", "dumps_realization",
+           "save_realization",
            "load_realization"]
 
 REALIZATION_FORMAT = "discagg/realization-v1"
@@ -64,7 +58,7 @@ def load_values(path: str | os.PathLike[str], names: tuple[str, ...], what: str)
         values = np.full(len(names), np.nan)
         for key, value in data.items():
             if key not in index:
-                raise ModelError(None, key, f"a {what} {list(names)[:10]}", f"unknown key {key!r}")
+                raise ModelError(None, key, f"a {what} {preview(names)}", f"unknown key {key!r}")
             values[index[key]] = number(value, key)
         missing = [n for n in names if np.isnan(values[index[n]])]
         if missing:
@@ -97,12 +91,12 @@ def load_targets(
         targets: dict[str, np.ndarray] = {}
         for state, dist in data.items():
             if state not in cause_macro:
-                raise ModelError(None, state, f"a macro state of the cause {list(cause_macro)}", repr(state))
+                raise ModelError(None, state, f"a macro state of the cause {preview(cause_macro)}", repr(state))
             dist = require_object(dist, state, "an object mapping macro states of the effect to probabilities")
             target = np.zeros(len(effect_macro))
             for key, value in dist.items():
                 if key not in effect_macro:
-                    raise ModelError(None, f"{state}.{key}", f"a macro state of the effect {list(effect_macro)}",
+                    raise ModelError(None, f"{state}.{key}", f"a macro state of the effect {preview(effect_macro)}",
                                      repr(key))
                 target[effect_macro.index(key)] = number(value, f"{state}.{key}")
                 if target[effect_macro.index(key)] < 0:
@@ -129,9 +123,20 @@ def realization_to_dict(family: RealizationFamily) -> dict[str, Any]:
     return {"format": REALIZATION_FORMAT, "cause": family.coarsening.node, "realization": mapping}
 
 
-def save_realization(family: RealizationFamily, path: str | os.PathLike[str]) -> None:
-    """Save a realization family as ``discagg/realization-v1`` JSON (atomically)."""
-    write_text_atomic(path, json.dumps(realization_to_dict(family), indent=1, allow_nan=False) + "\n")
+def dumps_realization(family: RealizationFamily) -> str:
+    """A realization family as ``discagg/realization-v1`` JSON text."""
+    return json.dumps(realization_to_dict(family), indent=1, allow_nan=False) + "\n"
+
+
+def save_realization(family: RealizationFamily, path: str | os.PathLike[str], *, option: str = "output") -> None:
+    """Save a realization family as ``discagg/realization-v1`` JSON (atomically).
+
+    Raises
+    ------
+    ModelError
+        When ``path`` cannot receive the file (``option`` names it in the message).
+    """
+    write_text_atomic(path, dumps_realization(family), option)
 
 
 def load_realization(

@@ -3,23 +3,17 @@
 import io
 import itertools
 import sys
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from discagg import Aggregation, ModelError, solve
+from discagg import Aggregation, ModelError, load_model, solve
 from discagg.cli import main
 from discagg.core.groups import build_group, parse_group
-from discagg.io.networks import (
-    from_pgmpy,
-    load_any,
-    load_bif,
-    load_xmlbif,
-    network_path,
-    save_bif,
-    save_xmlbif,
-    to_pgmpy,
-)
+from discagg.io.networks import from_pgmpy, load_bif, load_xmlbif, save_bif, save_xmlbif, to_pgmpy
+from discagg.io.shipped import network_text
 
 pgmpy = pytest.importorskip("pgmpy")
 pyagrum = pytest.importorskip("pyagrum")
@@ -38,7 +32,7 @@ QUERIES = [
 def aggregation(network, cause, effect):
     from dataclasses import replace
 
-    model = load_any(f"net:{network}")
+    model = load_model(f"net:{network}")
     states = {n: node.states for n, node in model.nodes.items()}
     groups = dict(model.groups)
     names = []
@@ -82,7 +76,10 @@ def _peer_kernel(agg, bn, peer):
     else:
         import pyagrum.causal as csl
 
-        engine = csl.CausalModel(pyagrum.loadBN(str(network_path(model.name))))
+        with tempfile.TemporaryDirectory() as folder:  # pyAgrum reads BIF from a file, not from gzip
+            bif = Path(folder) / f"{model.name}.bif"
+            bif.write_text(network_text(model.name))
+            engine = csl.CausalModel(pyagrum.loadBN(str(bif)))
     for joint in itertools.product(*(model.nodes[c].states for c in causes)):
         do = dict(zip(causes, joint))
         if peer == "pgmpy":
@@ -128,7 +125,7 @@ def test_sachs_has_inhibiting_and_infeasible_states():
 
 @pytest.mark.parametrize("name", ["sachs", "asia", "alarm", "child", "win95pts"])
 def test_shipped_networks_load_and_round_trip(name, tmp_path):
-    model = load_any(f"net:{name}")
+    model = load_model(f"net:{name}")
     assert model.name == name
     again = from_pgmpy(to_pgmpy(model), name=name)
     assert all(again.nodes[n] == model.nodes[n] for n in model.nodes)
@@ -148,16 +145,16 @@ def test_shipped_networks_load_and_round_trip(name, tmp_path):
 
 def test_unknown_network_and_bad_files(tmp_path):
     with pytest.raises(ModelError, match=r"net:nope: expected a shipped network \[.*'sachs'"):
-        load_any("net:nope")
+        load_model("net:nope")
     bad = tmp_path / "bad.bif"
     bad.write_text("variable A { type discrete [ 2 ] { a, b }; }\nprobability ( A ) { table 0.5, 0.2; }\n")
     with pytest.raises(ModelError) as info:
-        load_any(str(bad))
+        load_model(str(bad))
     assert str(info.value).startswith(f"{bad}: ") and "\n" not in str(info.value)
     garbage = tmp_path / "garbage.xml"
     garbage.write_text("<not-xmlbif>")
     with pytest.raises(ModelError) as info:
-        load_any(str(garbage))
+        load_model(str(garbage))
     assert str(info.value).startswith(f"{garbage}: expected a XMLBIF file pgmpy can read, found ")
     code, out, err = run(["inspect", str(bad), "--cause", "A", "--effect", "A"])
     assert code == 2 and out == "" and err.startswith(f"discagg: error: {bad}: ")
@@ -166,7 +163,7 @@ def test_unknown_network_and_bad_files(tmp_path):
 def test_missing_pgmpy_is_a_clear_error(monkeypatch):
     monkeypatch.setitem(sys.modules, "pgmpy", None)
     with pytest.raises(ModelError, match=r"pgmpy installed .*pip install 'discagg\[networks\]'"):
-        load_any("net:asia")
+        load_model("net:asia")
 
 
 def run(argv):
@@ -199,10 +196,41 @@ def test_cli_on_networks_with_groups(tmp_path):
         ("Raf,Mek:count=VERY", "a state name of at least one of the nodes"),
         ("Raf,Mek:value-sum", "numeric state names"),
         ("Raf,Mek:sum@9", "bins that every contain some joint state"),
-        ("Raf", "macro.Raf: expected a coarsening"),
+        ("Raf:sum@9", "bins that every contain some joint state"),
+        ("Erk", "cause and effect groups without common nodes"),
     ],
 )
 def test_cli_group_syntax_errors(cause, fragment):
     code, out, err = run(["inspect", "net:sachs", "--cause", cause, "--effect", "Erk,Akt:sum"])
     assert code == 2 and out == "" and fragment in err, err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_provenance_table_matches_the_catalogue():
+    """Every shipped network is in PROVENANCE.md with the sizes `discagg networks` reports."""
+    from discagg.io.shipped import network_catalogue, provenance
+
+    text = provenance()
+    catalogue = network_catalogue()
+    assert len(catalogue) == 24
+    for entry in catalogue:
+        if entry.name.startswith("munin"):
+            continue  # one row for the five munin networks, checked below
+        row = next(line for line in text.splitlines() if line.startswith(f"| {entry.name} |"))
+        cells = [c.strip() for c in row.split("|")[2:6]]
+        s = entry.summary
+        assert cells == [str(s.nodes), str(s.arcs), str(s.max_states), str(s.parameters)], entry.name
+    munin = {e.name: e.summary for e in catalogue if e.name.startswith("munin")}
+    row = next(line for line in text.splitlines() if line.startswith("| munin,"))
+    nodes = [int(v) for v in row.split("|")[2].split(",")]
+    assert nodes == [munin[n].nodes for n in ("munin", "munin1", "munin2", "munin3", "munin4")]
+
+
+@pytest.mark.parametrize("name", ["cancer", "earthquake", "survey", "insurance"])
+def test_more_shipped_networks_load_with_pgmpy_and_agree_with_the_scan(name):
+    from discagg.io.shipped import network_catalogue
+
+    model = load_model(f"net:{name}")
+    summary = {e.name: e.summary for e in network_catalogue()}[name]
+    assert len(model.nodes) == summary.nodes and model.graph.number_of_edges() == summary.arcs
+    assert sum(node.cpt.size for node in model.nodes.values()) == summary.parameters
