@@ -5,6 +5,6 @@ Data goes to stdout, diagnostics to stderr. Exit codes: 0 success, 2 bad input
 failure, or a ``verify`` whose required conclusions do not all hold.
 """
 
-from discagg.cli.main import build_parser, main
+from discagg.cli.program import build_parser, main
 
 __all__ = ["build_parser", "main"]

@@ -6,19 +6,19 @@ import argparse
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from discagg.core.aggregation import Aggregation
-from discagg.core.groups import build_group, parse_group
-from discagg.core.model import CausalModel
 from discagg.errors import ModelError
-from discagg.io.networks import load_any
 
-__all__ = ["MODEL_HELP", "CommandFailed", "add_common", "naming", "with_groups", "load_aggregation", "dump"]
+if TYPE_CHECKING:
+    from discagg.core.aggregation import Aggregation
+    from discagg.core.model import CausalModel
 
-MODEL_HELP = ("a discagg/model-v1 JSON file, a .bif or .xml (XMLBIF) network, or net:NAME for a shipped "
-              "network (sachs, asia, alarm, child, win95pts)")
+__all__ = ["MODEL_HELP", "CommandFailed", "add_common", "naming", "select_pair", "load_aggregation", "output_path",
+           "dump"]
+
+MODEL_HELP = ("a discagg/model-v1 JSON file, a .bif/.bif.gz or XMLBIF (.xml, .bifxml) network, net:NAME for a "
+              "shipped network (see 'discagg networks') or example:NAME for a shipped example model")
 
 
 class CommandFailed(Exception):
@@ -32,8 +32,9 @@ class CommandFailed(Exception):
 def add_common(command: argparse.ArgumentParser) -> None:
     """Add MODEL, --cause, --effect and --json to a subcommand."""
     command.add_argument("model", metavar="MODEL", help=MODEL_HELP)
-    command.add_argument("--cause", metavar="X", help="cause: a node or group of the model, or NODE,NODE:MAP "
-                         "(MAP: sum, value-sum, count=STATE, optionally >=K or @E1,E2); default: the model's query")
+    command.add_argument("--cause", metavar="X", help="cause: a node or group of the model, NODE,NODE:MAP or NODE:MAP "
+                         "(MAP: sum, value-sum, count=STATE, optionally >=K or @E1,E2); a node without a macro map "
+                         "is not coarsened; default: the model's query")
     command.add_argument("--effect", metavar="Y", help="effect, as --cause")
     command.add_argument("--json", action="store_true", help="print one JSON document instead of a table")
 
@@ -47,30 +48,31 @@ def naming(source: str) -> Iterator[None]:
         raise (exc.with_source(source) if exc.source is None else exc) from None
 
 
-def with_groups(model: CausalModel, args: argparse.Namespace) -> tuple[CausalModel, str | None, str | None]:
-    """Add the groups written as --cause/--effect NODE,NODE:MAP to the model."""
-    names: list[str | None] = []
-    added = dict(model.groups)
-    states = {n: node.states for n, node in model.nodes.items()}
-    for option, value in (("--cause", args.cause), ("--effect", args.effect)):
-        if value is None or value in model.nodes or value in model.groups or not set(",:") & set(value):
-            names.append(value)
-            continue
-        name, nodes, spec = parse_group(value, states, option=option)
-        if spec is not None:
-            added[name] = build_group(name, nodes, states, spec, path=option)
-        names.append(name)
-    if len(added) > len(model.groups):
-        model = replace(model, groups=added)
-    return model, names[0], names[1]
+def select_pair(model: CausalModel, args: argparse.Namespace) -> tuple[CausalModel, str, str]:
+    """The model extended with what ``--cause``/``--effect`` write inline, and the resolved names."""
+    from discagg.core.selection import select
+
+    return select(model, args.cause, args.effect, labels=("--cause", "--effect"))
 
 
 def load_aggregation(args: argparse.Namespace) -> Aggregation:
-    """Load MODEL, add the groups of --cause/--effect, and resolve the pair."""
-    model = load_any(args.model)
+    """Load MODEL, add what --cause/--effect write inline, and resolve the pair."""
+    from discagg.core.aggregation import Aggregation
+    from discagg.io.loading import load_model
+
+    model = load_model(args.model)
     with naming(args.model):
-        model, cause, effect = with_groups(model, args)
+        model, cause, effect = select_pair(model, args)
         return Aggregation.of(model, cause, effect)
+
+
+def output_path(path: str | None, option: str) -> str | None:
+    """Check an output path named by ``option`` before any work (None passes)."""
+    from discagg.io.files import check_output_path
+
+    if path is not None:
+        check_output_path(path, option)
+    return path
 
 
 def dump(document: Any) -> str:

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from discagg.cli.arguments import MODEL_HELP, naming
+from discagg.cli.arguments import MODEL_HELP, dump, naming, output_path
 from discagg.errors import DiscaggError, ModelError
-from discagg.io.networks import load_any
-from discagg.theory.graphs import amalgamated_graph, macro_intervention_graph
-from discagg.viz.draw import draw_graph
 
 __all__ = ["register"]
 
@@ -25,22 +22,31 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     graph.add_argument("model", metavar="MODEL", help=MODEL_HELP)
     graph.add_argument("--intervene", metavar="X", help="a coarsened node to intervene on")
     graph.add_argument("--out", metavar="FILE", required=True, help="output file: .png, .svg or .pdf")
+    graph.add_argument("--json", action="store_true", help="print what was drawn and written as JSON")
     graph.set_defaults(run=_run_graph)
 
 
 def _run_graph(args: argparse.Namespace) -> str:
-    model = load_any(args.model)
+    from discagg.io.loading import load_model
+    from discagg.theory.graphs import amalgamated_graph, macro_intervention_graph
+    from discagg.viz.draw import draw_graph
+
+    output_path(args.out, "--out")
+    model = load_model(args.model)
     with naming(args.model):
         if args.intervene:
             drawn = macro_intervention_graph(model, args.intervene)
-            title = f"{model.name}: macro intervention on {args.intervene} (Definition 5)"
+            kind, title = "macro-intervention", f"{model.name}: macro intervention on {args.intervene} (Definition 5)"
         else:
             drawn = amalgamated_graph(model)
-            title = f"{model.name}: amalgamated graph (Definition 3)"
+            kind, title = "amalgamated", f"{model.name}: amalgamated graph (Definition 3)"
     try:
         draw_graph(drawn, args.out, title=title, layout=amalgamated_graph(model))
     except DiscaggError as exc:
         if isinstance(exc, ModelError):
             raise
         raise ModelError(None, "graph", "matplotlib installed", str(exc)) from None
+    if args.json:
+        return dump({"wrote": args.out, "graph": kind, "intervene": args.intervene,
+                     "nodes": drawn.number_of_nodes(), "edges": drawn.number_of_edges()})
     return f"wrote {args.out}"

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from discagg.cli.arguments import add_common, dump, load_aggregation, naming, with_groups
-from discagg.cli.tables import render_bounds, render_inspection, render_solution
-from discagg.core.inspection import inspect_model
+from discagg.cli.arguments import add_common, dump, load_aggregation, naming, output_path, select_pair
 from discagg.errors import ModelError
-from discagg.io.networks import load_any
-from discagg.io.side_files import load_targets, load_values, save_realization
-from discagg.solvers.inhibiting import METHODS, OBJECTIVES, solve_aggregation
-from discagg.solvers.ranges import effect_bounds, most_inducing, reach
+from discagg.solvers.objectives import METHODS, OBJECTIVES
 
 __all__ = ["register"]
 
@@ -65,6 +60,11 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 def _run_solve(args: argparse.Namespace) -> str:
+    from discagg.cli.tables import render_solution
+    from discagg.io.side_files import load_targets, load_values, save_realization
+    from discagg.solvers.inhibiting import solve_aggregation
+    from discagg.solvers.ranges import most_inducing, reach
+
     if args.target and not args.induce:
         raise ModelError(None, "--target", "--target together with --induce", "--target alone")
     if args.induce and (args.objective or args.cost):
@@ -72,6 +72,7 @@ def _run_solve(args: argparse.Namespace) -> str:
     if args.cost and args.objective != "min-cost":
         raise ModelError(None, "--cost", "--cost together with --objective min-cost",
                          f"--objective {args.objective or 'sparse'}")
+    output_path(args.save_realization, "--save-realization")
     agg = load_aggregation(args)
     if args.induce:
         if args.target:
@@ -89,11 +90,16 @@ def _run_solve(args: argparse.Namespace) -> str:
         solution = solve_aggregation(agg, objective=args.objective or "sparse", cost=cost, method=args.method)
     text = dump(solution.to_dict()) if args.json else render_solution(solution)
     if args.save_realization:
-        save_realization(solution.realization_family(tolerance=agg.tolerance), args.save_realization)
+        save_realization(solution.realization_family(tolerance=agg.tolerance), args.save_realization,
+                         option="--save-realization")
     return text
 
 
 def _run_bounds(args: argparse.Namespace) -> str:
+    from discagg.cli.tables import render_bounds
+    from discagg.io.side_files import load_values
+    from discagg.solvers.ranges import effect_bounds
+
     agg = load_aggregation(args)
     f = None
     if args.f:
@@ -103,9 +109,13 @@ def _run_bounds(args: argparse.Namespace) -> str:
 
 
 def _run_inspect(args: argparse.Namespace) -> str:
-    model = load_any(args.model)
+    from discagg.cli.tables import render_inspection
+    from discagg.core.inspection import inspect_model
+    from discagg.io.loading import load_model
+
+    model = load_model(args.model)
     with naming(args.model):
-        model, cause, effect = with_groups(model, args)
+        model, cause, effect = select_pair(model, args)
         report = inspect_model(model, cause, effect)
     if args.json:
         return dump(report.to_dict())

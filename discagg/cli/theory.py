@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from discagg.cli.arguments import CommandFailed, add_common, dump, load_aggregation, naming
-from discagg.cli.tables import format_table
-from discagg.errors import ModelError
-from discagg.io.json_files import read_json
-from discagg.io.model_format import save_model
-from discagg.io.side_files import load_realization, save_realization
-from discagg.theory.checks import CHECKS, verify
-from discagg.theory.counterexample import CounterexampleNotFound, generate_counterexample
-from discagg.theory.hypotheses import HypothesisError
+from discagg.errors import ModelError, describe
+from discagg.theory.check_names import CHECKS
 
 __all__ = ["register"]
 
@@ -54,11 +49,19 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     counter.add_argument("--exact", action="store_true",
                          help="build a model whose stored floats satisfy the inhibiting equation exactly "
                               "(certifiable with verify --exact)")
-    counter.add_argument("--out", metavar="DIR", required=True)
+    counter.add_argument("--out", metavar="DIR", required=True,
+                         help="directory for model.json and realization.json (created if missing; both files "
+                              "appear together or not at all)")
+    counter.add_argument("--json", action="store_true",
+                         help="print what was written, the hypotheses and their verdicts as one JSON document")
     counter.set_defaults(run=_run_counterexample)
 
 
 def _run_verify(args: argparse.Namespace) -> str:
+    from discagg.cli.tables import format_table
+    from discagg.io.side_files import load_realization
+    from discagg.theory.checks import verify
+
     agg = load_aggregation(args)
     family = load_realization(args.realization, agg.model) if args.realization else None
     if family is not None and family.coarsening != agg.cause_map:
@@ -84,32 +87,58 @@ def _run_verify(args: argparse.Namespace) -> str:
     return text
 
 
+def _read_side_document(path: str, keys: tuple[str, ...], what: str) -> dict[str, Any]:
+    """A JSON object with exactly ``keys`` (none null), for --macro and --realization."""
+    from discagg.io.json_files import check_keys, read_json
+
+    with naming(path):
+        doc = read_json(path)
+        if not isinstance(doc, dict):
+            raise ModelError(None, None, what, describe(doc))
+        check_keys(doc, keys, keys, "")
+        for key in keys:
+            if doc[key] is None:
+                raise ModelError(None, key, "an object", "null")
+    return doc
+
+
 def _run_counterexample(args: argparse.Namespace) -> str:
+    from discagg.io.files import write_texts_atomic
+    from discagg.io.model_format import dumps_model
+    from discagg.io.side_files import REALIZATION_FORMAT, dumps_realization
+    from discagg.limits import check_entries
+    from discagg.theory.counterexample import CounterexampleNotFound, generate_counterexample
+    from discagg.theory.hypotheses import HypothesisError
+
+    if not str(args.out):
+        raise ModelError(None, "--out", "a directory name", "an empty path")
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise ModelError(None, "--out", "a directory", f"the file {args.out}")
     if not 0 <= args.margin < 1:
         raise ModelError(None, "--margin", "a number in [0, 1)", repr(args.margin))
+    if args.seed < 0:
+        raise ModelError(None, "--seed", "a non-negative integer", repr(args.seed))
     for flag, value in (("--x-states", args.x_states), ("--z-states", args.z_states), ("--y-states", args.y_states)):
         if value < 1:
             raise ModelError(None, flag, "a positive number of states", repr(value))
     for flag, value, limit in (("--x-macro", args.x_macro, args.x_states), ("--y-macro", args.y_macro, args.y_states)):
         if not 1 <= value <= limit:
             raise ModelError(None, flag, f"a number of macro states in [1, {limit}]", repr(value))
+    check_entries(args.x_states * args.z_states * args.y_states, "the CPT P(Y | X, Z) of the generated model",
+                  "--x-states * --z-states * --y-states")
     x_macro = y_macro = None
     if args.macro:
-        with naming(args.macro):
-            macro = read_json(args.macro)
-            if not isinstance(macro, dict) or set(macro) != {"X", "Y"}:
-                raise ModelError(None, None, 'an object {"X": {...}, "Y": {...}}', repr(macro)[:60])
-            x_macro, y_macro = macro["X"], macro["Y"]
+        macro = _read_side_document(args.macro, ("X", "Y"), 'an object {"X": {...}, "Y": {...}}')
+        x_macro, y_macro = macro["X"], macro["Y"]
     realization = None
     if args.realization:
-        with naming(args.realization):
-            doc = read_json(args.realization)
-            if not isinstance(doc, dict) or doc.get("format") != "discagg/realization-v1" or doc.get("cause") != "X":
-                raise ModelError(None, None, "a discagg/realization-v1 document for cause 'X'", repr(doc)[:60])
-            realization = doc["realization"]
+        doc = _read_side_document(args.realization, ("format", "cause", "realization"),
+                                  "a discagg/realization-v1 document for cause 'X'")
+        if doc["format"] != REALIZATION_FORMAT or doc["cause"] != "X":
+            raise ModelError(args.realization, None, "a discagg/realization-v1 document for cause 'X'",
+                             f"format {doc['format']!r}, cause {doc['cause']!r}")
+        realization = doc["realization"]
     source = args.realization or args.macro
     try:
         result = generate_counterexample(
@@ -120,11 +149,21 @@ def _run_counterexample(args: argparse.Namespace) -> str:
         raise (exc.with_source(source) if exc.source is None and source else exc) from None
     except (CounterexampleNotFound, HypothesisError) as exc:
         raise ModelError(None, None, "inputs that admit a paradoxical model", str(exc)) from None
-    out.mkdir(parents=True, exist_ok=True)
-    save_model(result.model, out / "model.json")
-    save_realization(result.realization, out / "realization.json")
+    model_path, realization_path = out / "model.json", out / "realization.json"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ModelError(str(out), "--out", "a directory that can be created", exc.strerror or str(exc)) from None
+    write_texts_atomic({model_path: dumps_model(result.model),
+                        realization_path: dumps_realization(result.realization)}, "--out")
+    check = f"discagg verify {model_path} --realization {realization_path}"
+    if args.json:
+        return dump({"model": str(model_path), "realization": str(realization_path),
+                     "hypotheses": [{"name": h.name, "holds": h.holds, "detail": h.detail}
+                                    for h in result.hypotheses],
+                     "all_hypotheses_hold": all(h.holds for h in result.hypotheses),
+                     "confounding": result.confounding, "verify": check})
     lines = [f"hypothesis {h.name}: {'holds' if h.holds else 'does NOT hold'} ({h.detail})" for h in result.hypotheses]
     lines.append(f"(X, Ybar) confounding (max TV): {result.confounding:.4f}")
-    lines.append(f"wrote {out / 'model.json'} and {out / 'realization.json'}; "
-                 f"check with: discagg verify {out / 'model.json'} --realization {out / 'realization.json'}")
+    lines.append(f"wrote {model_path} and {realization_path}; check with: {check}")
     return "\n".join(lines)

@@ -6,11 +6,35 @@ Lemmas 10 and 11 and consistency on a model; :mod:`~discagg.theory.graphs`
 holds the amalgamated, macro-intervention and macro graphs.
 """
 
-from discagg.theory.checks import CHECKS, Check, Verification, verify
-from discagg.theory.counterexample import Counterexample, CounterexampleNotFound, generate_counterexample
-from discagg.theory.graphs import amalgamated_graph, macro_graph, macro_intervention_graph, satisfies_backdoor
-from discagg.theory.hypotheses import Hypothesis, HypothesisError, theorem_3_2_hypotheses
-from discagg.theory.lemma5 import lemma5
+from typing import TYPE_CHECKING
+
+from discagg._lazy import lazy_exports
+
+_EXPORTS = {
+    "CHECKS": "discagg.theory.checks",
+    "Check": "discagg.theory.checks",
+    "Verification": "discagg.theory.checks",
+    "verify": "discagg.theory.checks",
+    "Counterexample": "discagg.theory.counterexample",
+    "CounterexampleNotFound": "discagg.theory.counterexample",
+    "generate_counterexample": "discagg.theory.counterexample",
+    "amalgamated_graph": "discagg.theory.graphs",
+    "macro_graph": "discagg.theory.graphs",
+    "macro_intervention_graph": "discagg.theory.graphs",
+    "satisfies_backdoor": "discagg.theory.graphs",
+    "Hypothesis": "discagg.theory.hypotheses",
+    "HypothesisError": "discagg.theory.hypotheses",
+    "theorem_3_2_hypotheses": "discagg.theory.hypotheses",
+    "lemma5": "discagg.theory.lemma5_construction",
+}
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+
+if TYPE_CHECKING:  # the names as a type checker sees them
+    from discagg.theory.checks import CHECKS, Check, Verification, verify
+    from discagg.theory.counterexample import Counterexample, CounterexampleNotFound, generate_counterexample
+    from discagg.theory.graphs import amalgamated_graph, macro_graph, macro_intervention_graph, satisfies_backdoor
+    from discagg.theory.hypotheses import Hypothesis, HypothesisError, theorem_3_2_hypotheses
+    from discagg.theory.lemma5_construction import lemma5
 
 __all__ = ["CHECKS", "Check", "Counterexample", "CounterexampleNotFound", "Hypothesis", "HypothesisError",
            "Verification", "amalgamated_graph", "generate_counterexample", "lemma5", "macro_graph",

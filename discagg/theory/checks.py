@@ -47,12 +47,13 @@ from discagg.core.inference import interventional, interventional_joint, margina
 from discagg.core.model import CausalModel
 from discagg.core.realization import RealizationFamily
 from discagg.errors import ModelError
+from discagg.theory.check_names import CHECKS
 from discagg.theory.graphs import macro_graph, macro_name, satisfies_backdoor
 from discagg.theory.hypotheses import theorem_3_2_hypotheses
 
 __all__ = ["CHECKS", "Check", "Verification", "verify"]
 
-CHECKS = ("theorem-3.1", "theorem-3.2", "lemma-10", "lemma-11", "theorem-4.1", "consistency")
+
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,18 @@ def _check_exactly_one(pz: np.ndarray, pxz: np.ndarray, family: RealizationFamil
                                   "floating point (e.g. multiples of 2^-8)")
 
 
+def _impossible(n_z: int, pi_x: Coarsening) -> str | None:
+    """Why no model on these inputs can confound (X, Ybar), or None when one may."""
+    if n_z == 1:
+        return ("|Z| = 1, so Z is constant, P(Z | x) = P(Z) for every x and nothing confounds X and Y "
+                "(Theorem 3.2 needs |Ybar| < min(|X|, |Z|), so |Z| >= 3)")
+    if all(len(pi_x.fibre(k)) == 1 for k in range(pi_x.n_macro)):
+        return ("every fibre of X is a single micro state, so the only realization is the natural one and "
+                "equation (60) for a fibre {x} reads P(Ybar | x) = P(Ybar | do(x)): (X, Ybar) is unconfounded "
+                "(Theorem 3.2 needs |Xbar| < |X| and a realization other than the natural one)")
+    return None
+
+
 def _lift(rng: np.random.Generator, B: np.ndarray, pi_y: Coarsening, split: str, exact: bool,
           bits: int) -> np.ndarray:
     """``P(Y | X, Z)`` from ``P(Ȳ | X, Z)``: each macro state's mass split over its micro states.
@@ -175,6 +187,9 @@ def generate_counterexample(
         Invalid explicit inputs (partitions, distributions).
     CounterexampleNotFound
         When the LPs cannot reach ``margin``; the message gives the best value.
+        When no model can reach a positive margin (``|Z| = 1``, or every fibre
+        a single micro state), the message says why and names the failing
+        hypotheses.
 
     Examples
     --------
@@ -215,6 +230,12 @@ def generate_counterexample(
                               "allows |Ybar| = 1)")
     if exact:
         _check_exactly_one(pz, pxz, family)
+    impossible = _impossible(n_z, pi_x)
+    if impossible and margin > 0:
+        failed = "; ".join(f"{h.name}: {h.detail}" for h in hypotheses if not h.holds)
+        raise CounterexampleNotFound(
+            f"no model reaches (X, Ybar) confounding {margin:g} for these inputs, provably: {impossible} "
+            f"(failing hypotheses of Theorem 3.2: {failed or 'none'})", 0.0)
     k_y = pi_y.n_macro
     with np.errstate(invalid="ignore", divide="ignore"):
         u = np.where(p_x[:, None] > 0, joint.T / p_x[:, None], 0.0) - pz[None, :]  # P(z | x) − P(z), (n_x, n_z)

@@ -17,7 +17,7 @@ import scipy.sparse as sp
 from scipy.optimize import linprog
 
 from discagg.core.coarsening import Coarsening
-from discagg.errors import DiscaggError, SolverError
+from discagg.errors import DiscaggError
 from discagg.tolerance import Tolerance
 
 __all__ = ["CounterexampleNotFound", "fibre_lp", "lp_conditional"]
@@ -76,24 +76,39 @@ def fibre_lp(v: np.ndarray, u: np.ndarray, k: int, subsets: list[np.ndarray]) ->
     """
     f, n = v.shape
     size = f * n * k
-    # equalities: Σ_ȳ B[x, z, ȳ] = 1 (f*n rows);  Σ_xz v[x, z] B[x, z, ȳ] = 0 (k rows)
+    # equalities: Σ_ȳ B[x, z, ȳ] = 1 (f*n rows);  Σ_xz v[x, z] B[x, z, ȳ] = 0 for ȳ < k − 1 (k − 1 rows).
+    # The k-th equation of (60) is implied: summed over ȳ, the k equations give Σ_xz v[x, z] = 0, which
+    # holds in exact arithmetic but not for the floats of v (off by ~1e-17). Kept, it makes the system
+    # exactly inconsistent, and HiGHS's presolve rightly reports "infeasible".
     rows = np.repeat(np.arange(f * n), k)
     simplex = sp.csr_matrix((np.ones(size), (rows, np.arange(size))), shape=(f * n, size))
-    null = sp.csr_matrix((np.tile(v.ravel(), k), (np.repeat(np.arange(k), f * n),
-                                                  (np.arange(f * n)[None, :] * k + np.arange(k)[:, None]).ravel())),
-                         shape=(k, size))
+    kept = k - 1
+    null = sp.csr_matrix((np.tile(v.ravel(), kept), (np.repeat(np.arange(kept), f * n),
+                                                     (np.arange(f * n)[None, :] * k + np.arange(kept)[:, None]).ravel())),
+                         shape=(kept, size))
     A_eq = sp.vstack([simplex, null], format="csr")
-    b_eq = np.concatenate([np.ones(f * n), np.zeros(k)])
-    best, best_b = -np.inf, None
+    b_eq = np.concatenate([np.ones(f * n), np.zeros(kept)])
+    # The constant conditional (every B[x, z] the same distribution) is feasible, with value 0.
+    best, best_b = 0.0, np.full((f, n, k), 1.0 / k)
     for subset in subsets:
         c = np.zeros((f, n, k))
         c[0][:, subset] = -u[:, None]  # linprog minimises
-        res = linprog(c.ravel(), A_eq=A_eq, b_eq=b_eq, bounds=(0, 1), method="highs")
-        if res.status != 0:
-            raise SolverError(f"HiGHS (scipy) did not solve the counterexample LP: {res.message}")
-        if -res.fun > best:
-            best, best_b = -res.fun, res.x.reshape(f, n, k)
+        x = _solve(c.ravel(), A_eq, b_eq)
+        if x is None:
+            continue  # every HiGHS method failed on this set A: the others (or the constant) stand
+        value = float(-(c.ravel() @ x))
+        if value > best:
+            best, best_b = value, x.reshape(f, n, k)
     return float(best), np.clip(best_b, 0.0, None)
+
+
+def _solve(c: np.ndarray, A_eq: sp.csr_matrix, b_eq: np.ndarray) -> np.ndarray | None:
+    """One fibre LP by HiGHS (scipy): simplex, then without presolve, then interior point; None if all fail."""
+    for method, options in (("highs", {}), ("highs-ds", {"presolve": False}), ("highs-ipm", {})):
+        res = linprog(c, A_eq=A_eq, b_eq=b_eq, bounds=(0, 1), method=method, options=options)
+        if res.status == 0 and res.x is not None:
+            return np.clip(res.x, 0.0, 1.0)
+    return None
 
 
 def lp_conditional(rng: np.random.Generator, joint: np.ndarray, pz: np.ndarray, weights: np.ndarray,
@@ -145,7 +160,15 @@ def lp_conditional(rng: np.random.Generator, joint: np.ndarray, pz: np.ndarray, 
         constant = rng.dirichlet(np.full(k_y, 2.0))
         b = (1 - _MIX) * b + _MIX * constant  # Σ v · constant = 0: still inhibiting, now full support
         residual = np.einsum("xzk,xz->k", b, v[order])
-        b -= v[order][:, :, None] * residual[None, None, :] / (v * v).sum()  # restore (60) exactly
+        norm = float((v * v).sum())
+        if norm > 0:  # restore (60) exactly (v = 0, e.g. |Z| = 1: it holds for every B)
+            with np.errstate(over="ignore", invalid="ignore"):
+                corrected = b - v[order][:, :, None] * residual[None, None, :] / norm
+            # v at rounding level (|Z| = 1 up to rounding) makes the correction meaningless: (60) then holds to
+            # rounding already, and a correction that leaves [0, 1] or moves the rows' sums is not applied.
+            if (np.isfinite(corrected).all() and corrected.min() >= 0 and corrected.max() <= 1
+                    and np.abs(corrected.sum(axis=-1) - 1).max() <= tolerance.equality):
+                b = corrected
         B[fibre[order]] = b
         best = max(best, (1 - _MIX) * value)
     return B, best

@@ -31,7 +31,7 @@ def amalgamated_graph(model: CausalModel) -> nx.DiGraph:
 
     Examples
     --------
-    >>> from discagg.io.model_format import load_model
+    >>> from discagg import load_model
     >>> g = amalgamated_graph(load_model("data/cholesterol.json"))
     >>> sorted((u, v) for u, v, k in g.edges(data="kind") if k == "aggregation")
     [('HeartDisease', 'bar(HeartDisease)'), ('Lipids', 'bar(Lipids)')]
@@ -55,6 +55,9 @@ def macro_intervention_graph(model: CausalModel, cause: str) -> nx.DiGraph:
     The edges into ``cause`` from other micro nodes are removed, the aggregation
     ``X ↔ X̄`` is removed, and ``X̄ → X`` (``kind="intervention"``) is added.
     """
+    if cause not in model.nodes:
+        raise ModelError(None, "intervene", f"a node of the model with a macro map {sorted(model.macro)[:12]} (a group "
+                         "has no macro node in the amalgamated graph)", repr(cause))
     model.coarsening(cause)
     graph = amalgamated_graph(model)
     graph.remove_edges_from([(p, cause) for p in list(graph.predecessors(cause))])

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import networkx as nx
 
 from discagg.errors import DiscaggError, ModelError
+from discagg.io.files import atomic_output, check_output_path
 
 __all__ = ["draw_graph"]
 
@@ -30,11 +30,22 @@ def _layout(graph: nx.DiGraph, layout: nx.DiGraph) -> dict[str, tuple[float, flo
     return pos
 
 
-def _label(node: str, level: str) -> str:
+_MATHTEXT_SPECIAL = {"\\": r"\backslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "%": r"\%", "#": r"\#",
+                     "&": r"\&", "_": r"\_", "^": r"\^{}", "~": r"\sim{}", " ": r"\ "}
+
+
+def _label(node: str, level: str) -> tuple[str, bool]:
+    r"""The label text and whether it is mathtext: macro nodes get an overline, every special character escaped.
+
+    >>> _label("Growth%", "micro")
+    ('Growth%', False)
+    >>> _label("bar(a}b)", "macro")
+    ('$\\overline{\\mathrm{a\\}b}}$', True)
+    """
     if level != "macro":
-        return node
-    name = node[len("bar("):-1].replace("_", r"\_")
-    return rf"$\overline{{\mathrm{{{name}}}}}$"
+        return node, False
+    name = "".join(_MATHTEXT_SPECIAL.get(ch, ch) for ch in node[len("bar("):-1])
+    return rf"$\overline{{\mathrm{{{name}}}}}$", True
 
 
 def draw_graph(graph: nx.DiGraph, path: str | os.PathLike[str], *, title: str = "",
@@ -53,7 +64,7 @@ def draw_graph(graph: nx.DiGraph, path: str | os.PathLike[str], *, title: str = 
     DiscaggError
         When matplotlib is not installed.
     """
-    target = Path(path)
+    target = check_output_path(path, "--out")
     if target.suffix.lower() not in _FORMATS:
         raise ModelError(None, "--out", f"a file name ending in one of {list(_FORMATS)}", repr(str(path)))
     try:
@@ -72,7 +83,9 @@ def draw_graph(graph: nx.DiGraph, path: str | os.PathLike[str], *, title: str = 
             nodes = [n for n in graph if levels[n] == level]
             nx.draw_networkx_nodes(graph, pos, nodelist=nodes, node_color=colour, edgecolors="black",
                                    node_size=2000, ax=axes)
-        nx.draw_networkx_labels(graph, pos, labels={n: _label(n, levels[n]) for n in graph}, font_size=6, ax=axes)
+        for node in graph:  # plain text for micro names: '$' or '%' in a name is not markup
+            text, math = _label(node, levels[node])
+            axes.text(*pos[node], text, fontsize=6, ha="center", va="center", parse_math=math)
         for kind, (colour, style) in _STYLE.items():
             edges = [(u, v) for u, v, k in graph.edges(data="kind") if k == kind]
             # edges that skip a layer bend around the nodes in between
@@ -80,10 +93,11 @@ def draw_graph(graph: nx.DiGraph, path: str | os.PathLike[str], *, title: str = 
             for group, bend in (([e for e in edges if e not in long], 0.0), (long, 0.4)):
                 nx.draw_networkx_edges(graph, pos, edgelist=group, edge_color=colour, style=style, arrows=True,
                                        arrowsize=15, node_size=2000, ax=axes, connectionstyle=f"arc3,rad={bend}")
-        axes.set_title(title, fontsize=9)
+        axes.set_title(title, fontsize=9, parse_math=False)
         axes.set_axis_off()
         axes.margins(0.15)
         figure.tight_layout()
-        figure.savefig(target)
+        with atomic_output(target, "--out") as temporary:  # a killed run leaves no partial image
+            figure.savefig(temporary, format=target.suffix.lower().lstrip("."))
     finally:
         plt.close(figure)

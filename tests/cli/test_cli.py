@@ -77,9 +77,9 @@ def test_bad_input_exits_2_with_one_line(case, make, path, fragment, base_doc, t
     ("argv", "fragment"),
     [
         (["inspect", "data/cholesterol.json", "--cause", "Nope"],
-         "data/cholesterol.json: cause: expected a node or group of the model"),
-        (["inspect", "data/cholesterol.json", "--cause", "Diet"],
-         "data/cholesterol.json: macro.Diet: expected a coarsening"),
+         "data/cholesterol.json: --cause: expected a node or group of the model"),
+        (["inspect", "data/cholesterol.json", "--cause", "Lipids", "--effect", "Lipids"],
+         "data/cholesterol.json: expected different cause and effect nodes"),
         (["inspect", "no/such/file.json"], "no/such/file.json: expected an existing file, found no such file"),
     ],
 )
@@ -87,6 +87,14 @@ def test_bad_arguments_exit_2(argv, fragment):
     code, out, err = run(argv)
     assert code == 2 and out == ""
     assert err.startswith("discagg: error: " + fragment), err
+
+
+def test_node_without_macro_map_is_not_coarsened():
+    code, out, err = run(["inspect", "data/cholesterol.json", "--cause", "Diet", "--json"])
+    assert code == 0 and err == ""  # identity coarsening, no warning
+    doc = json.loads(out)
+    assert [s["state"] for s in doc["macro_states"]] == ["lean", "fatty"]
+    assert all(len(s["realization"]) == 1 for s in doc["macro_states"])
 
 
 def test_usage_errors_exit_2():
