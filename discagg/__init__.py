@@ -15,19 +15,66 @@ Janzing, "Meaningful Causal Aggregation and Paradoxical Confounding", CLeaR 2024
 
 __version__ = "0.1.0"
 
-from discagg.core.aggregation import Aggregation, MacroGap, MicroConfounding
-from discagg.core.coarsening import Coarsening
-from discagg.core.inference import interventional, marginal
-from discagg.core.inspection import Inspection, MacroStateReport, inspect_model
-from discagg.core.model import CausalModel, Node, Query
-from discagg.core.realization import RealizationFamily
-from discagg.errors import CoarseningWarning, DiscaggError, ModelError, RealizationError, SolverError
-from discagg.io.model_format import dumps_model, load_model, loads_model, model_from_dict, model_to_dict, save_model
-from discagg.io.side_files import load_realization, save_realization
-from discagg.solvers.inhibiting import OBJECTIVES, solve
-from discagg.solvers.ranges import EffectBounds, StateBounds, effect_bounds, most_inducing, reach
-from discagg.solvers.solution import Solution, StateSolution
-from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
+from typing import TYPE_CHECKING
+
+from discagg._lazy import lazy_exports
+
+_EXPORTS = {
+    "Aggregation": "discagg.core.aggregation",
+    "MacroGap": "discagg.core.aggregation",
+    "MicroConfounding": "discagg.core.aggregation",
+    "Coarsening": "discagg.core.coarsening",
+    "interventional": "discagg.core.inference",
+    "marginal": "discagg.core.inference",
+    "Inspection": "discagg.core.inspection",
+    "MacroStateReport": "discagg.core.inspection",
+    "inspect_model": "discagg.core.inspection",
+    "CausalModel": "discagg.core.model",
+    "Node": "discagg.core.model",
+    "Query": "discagg.core.model",
+    "RealizationFamily": "discagg.core.realization",
+    "CoarseningWarning": "discagg.errors",
+    "DiscaggError": "discagg.errors",
+    "ModelError": "discagg.errors",
+    "RealizationError": "discagg.errors",
+    "SolverError": "discagg.errors",
+    "load_model": "discagg.io.loading",
+    "dumps_model": "discagg.io.model_format",
+    "loads_model": "discagg.io.model_format",
+    "model_from_dict": "discagg.io.model_format",
+    "model_to_dict": "discagg.io.model_format",
+    "save_model": "discagg.io.model_format",
+    "load_realization": "discagg.io.side_files",
+    "save_realization": "discagg.io.side_files",
+    "OBJECTIVES": "discagg.solvers.inhibiting",
+    "solve": "discagg.solvers.inhibiting",
+    "EffectBounds": "discagg.solvers.ranges",
+    "StateBounds": "discagg.solvers.ranges",
+    "effect_bounds": "discagg.solvers.ranges",
+    "most_inducing": "discagg.solvers.ranges",
+    "reach": "discagg.solvers.ranges",
+    "Solution": "discagg.solvers.solution",
+    "StateSolution": "discagg.solvers.solution",
+    "DEFAULT_TOLERANCE": "discagg.tolerance",
+    "Tolerance": "discagg.tolerance",
+}
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+
+if TYPE_CHECKING:  # the names as a type checker sees them
+    from discagg.core.aggregation import Aggregation, MacroGap, MicroConfounding
+    from discagg.core.coarsening import Coarsening
+    from discagg.core.inference import interventional, marginal
+    from discagg.core.inspection import Inspection, MacroStateReport, inspect_model
+    from discagg.core.model import CausalModel, Node, Query
+    from discagg.core.realization import RealizationFamily
+    from discagg.errors import CoarseningWarning, DiscaggError, ModelError, RealizationError, SolverError
+    from discagg.io.loading import load_model
+    from discagg.io.model_format import dumps_model, loads_model, model_from_dict, model_to_dict, save_model
+    from discagg.io.side_files import load_realization, save_realization
+    from discagg.solvers.inhibiting import OBJECTIVES, solve
+    from discagg.solvers.ranges import EffectBounds, StateBounds, effect_bounds, most_inducing, reach
+    from discagg.solvers.solution import Solution, StateSolution
+    from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
 __all__ = [
     "Aggregation",

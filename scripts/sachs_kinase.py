@@ -18,13 +18,13 @@ from dataclasses import replace
 from discagg import Aggregation, effect_bounds
 from discagg.cli.tables import format_distribution, format_table
 from discagg.core.groups import build_group
-from discagg.io.networks import load_any
+from discagg.io.loading import load_model
 from discagg.solvers.inhibiting import solve_aggregation
 
 
 def main() -> None:
     warnings.simplefilter("ignore")
-    model = load_any("net:sachs")
+    model = load_model("net:sachs")
     states = {name: node.states for name, node in model.nodes.items()}
     cause = build_group("Raf+Mek", ["Raf", "Mek"], states, {"sum": "index"})
     effect = build_group("Erk+Akt", ["Erk", "Akt"], states, {"sum": "index", "bins": [2]})

@@ -8,13 +8,41 @@ categorical nodes with CPTs), :class:`Coarsening` (partitions of micro states),
 effect) pair with its exact macro quantities and gaps.
 """
 
-from discagg.core.aggregation import Aggregation, MacroGap, MicroConfounding, natural_weights
-from discagg.core.coarsening import Coarsening
-from discagg.core.groups import Group, build_group, parse_group
-from discagg.core.inference import interventional, interventional_joint, marginal, rational
-from discagg.core.inspection import Inspection, MacroStateReport, inspect_model
-from discagg.core.model import CausalModel, Node, Query
-from discagg.core.realization import RealizationFamily
+from typing import TYPE_CHECKING
+
+from discagg._lazy import lazy_exports
+
+_EXPORTS = {
+    "Aggregation": "discagg.core.aggregation",
+    "MacroGap": "discagg.core.aggregation",
+    "MicroConfounding": "discagg.core.aggregation",
+    "natural_weights": "discagg.core.aggregation",
+    "Coarsening": "discagg.core.coarsening",
+    "Group": "discagg.core.groups",
+    "build_group": "discagg.core.groups",
+    "parse_group": "discagg.core.groups",
+    "interventional": "discagg.core.inference",
+    "interventional_joint": "discagg.core.inference",
+    "marginal": "discagg.core.inference",
+    "rational": "discagg.core.inference",
+    "Inspection": "discagg.core.inspection",
+    "MacroStateReport": "discagg.core.inspection",
+    "inspect_model": "discagg.core.inspection",
+    "CausalModel": "discagg.core.model",
+    "Node": "discagg.core.model",
+    "Query": "discagg.core.model",
+    "RealizationFamily": "discagg.core.realization",
+}
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+
+if TYPE_CHECKING:  # the names as a type checker sees them
+    from discagg.core.aggregation import Aggregation, MacroGap, MicroConfounding, natural_weights
+    from discagg.core.coarsening import Coarsening
+    from discagg.core.groups import Group, build_group, parse_group
+    from discagg.core.inference import interventional, interventional_joint, marginal, rational
+    from discagg.core.inspection import Inspection, MacroStateReport, inspect_model
+    from discagg.core.model import CausalModel, Node, Query
+    from discagg.core.realization import RealizationFamily
 
 __all__ = ["Aggregation", "CausalModel", "Coarsening", "Group", "Inspection", "MacroGap", "MacroStateReport",
            "MicroConfounding", "Node", "Query", "RealizationFamily", "build_group", "inspect_model",

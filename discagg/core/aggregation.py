@@ -26,10 +26,13 @@ import numpy as np
 from discagg.core.arrays import readonly_float
 from discagg.core.coarsening import Coarsening
 from discagg.core.confounding import MacroGap, MicroConfounding, macro_gap, micro_confounding
-from discagg.core.inference import interventional_joint, marginal
+from discagg.core.contraction import contract
+from discagg.core.inference import _truncated, marginal
 from discagg.core.model import CausalModel
 from discagg.core.realization import RealizationFamily
+from discagg.core.selection import select
 from discagg.errors import ModelError
+from discagg.limits import check_entries
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
 __all__ = ["Aggregation", "MacroGap", "MicroConfounding", "natural_weights"]
@@ -100,30 +103,30 @@ class Aggregation:
     ) -> "Aggregation":
         """Resolve cause and effect (defaulting to ``model.query``) and check them.
 
+        ``cause`` and ``effect`` are nodes or groups of the model, groups written
+        inline as ``NODE,NODE:MAP``, or ``NODE:MAP`` for a single node
+        (:mod:`discagg.core.selection`); a node without a macro map gets the
+        identity coarsening. :attr:`model` is then the model with those added.
+
         Raises
         ------
         ModelError
-            If a node is unknown, cause and effect coincide, either has no
-            coarsening, or no cause/effect is given and the model has no query.
+            If a node is unknown, cause and effect coincide or share nodes, a
+            map is malformed, or no cause/effect is given and the model has no
+            query.
+
+        Examples
+        --------
+        >>> from discagg import load_model
+        >>> Aggregation.of(load_model("net:asia"), "tub,lung:count=yes", "dysp").cause_map.macro_states
+        ('0', '1', '2')
         """
-        if cause is None or effect is None:
-            if model.query is None:
-                missing = "cause" if cause is None else "effect"
-                raise ModelError(None, "query", f"a {missing} node (give one, or add a 'query' to the model)",
-                                 "none")
-            cause = model.query.cause if cause is None else cause
-            effect = model.query.effect if effect is None else effect
-        for role, name in (("cause", cause), ("effect", effect)):
-            if name not in model.nodes and name not in model.groups:
-                known = list(model.nodes) + list(model.groups)
-                raise ModelError(None, role, f"a node or group of the model {known[:20]}", repr(name))
+        model, cause, effect = select(model, cause, effect)
         if cause == effect:
             raise ModelError(None, None, "different cause and effect nodes", f"{cause!r} for both")
         shared = set(model.members(cause)) & set(model.members(effect))
         if shared:
             raise ModelError(None, None, "cause and effect groups without common nodes", f"{sorted(shared)} in both")
-        model.coarsening(cause)
-        model.coarsening(effect)
         return cls(model, cause, effect, tolerance)
 
     # -- structure ------------------------------------------------------------------------
@@ -160,12 +163,24 @@ class Aggregation:
         """
         causes, effects = self.model.members(self.cause), self.model.members(self.effect)
         shape = (self.cause_map.n_micro, self.effect_map.n_micro)
+        check_entries(shape[0] * shape[1], f"the {shape[0]} x {shape[1]} table of cause and effect micro states",
+                      "cause, effect")
         joint = marginal(self.model, causes + effects, exact=exact).reshape(shape)
-        kernel = interventional_joint(self.model, effects, causes, exact=exact).reshape(shape)
+        # The kernel is contracted over the cause nodes the effects depend on (in the mutilated
+        # graph) only, normalised there, and broadcast over the others once, into the table.
+        factors, cards = _truncated(self.model, effects, causes, exact)
+        mentioned = {v for _, scope in factors for v in scope}
+        present = tuple(c for c in causes if c in mentioned)
+        compact = contract(factors, present + effects, cards)
+        rows = compact.reshape(-1, shape[1])
         # Each row is a distribution; CPT rows may be off by up to the normalisation
         # tolerance (e.g. BIF files rounded to 8 decimals), so normalise it, as the
         # observational conditionals are, lest that defect look like confounding.
-        return joint, kernel / kernel.sum(axis=1, keepdims=True)
+        rows /= rows.sum(axis=1, keepdims=True)
+        kernel = np.empty(shape, dtype=compact.dtype)
+        axes = tuple(slice(None) if c in present else None for c in causes) + (slice(None),) * len(effects)
+        kernel.reshape(tuple(cards[c] for c in causes) + compact.shape[len(present):])[...] = compact[axes]
+        return joint, kernel
 
     @cached_property
     def _tables(self) -> tuple[np.ndarray, np.ndarray]:
@@ -244,7 +259,7 @@ class Aggregation:
         """
         self._check_family(realization)
         pi = self.cause_map
-        mixed = np.asarray(pi.aggregation_matrix @ (realization.weights[:, None] * self.macro_kernel))
+        mixed = pi.push_forward(realization.weights[:, None] * self.macro_kernel, axis=0)
         mixed[~realization.defined] = np.nan
         return readonly_float(mixed)
 

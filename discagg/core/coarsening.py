@@ -12,14 +12,17 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from discagg.core.arrays import readonly
-from discagg.errors import CoarseningWarning, ModelError, describe
+from discagg.errors import CoarseningWarning, ModelError, describe, preview
 
 __all__ = ["Coarsening"]
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 
 def _partition_from_mapping(node: str, micro_states: tuple[str, ...], mapping: object, path: str
@@ -31,8 +34,9 @@ def _partition_from_mapping(node: str, micro_states: tuple[str, ...], mapping: o
     if not isinstance(mapping, Mapping) or not mapping:
         raise ModelError(None, path, "a non-empty object mapping macro states to lists of micro states",
                          describe(mapping))
-    index = {state: i for i, state in enumerate(micro_states)}
+    index = dict(zip(micro_states, range(len(micro_states))))
     assignment = np.full(len(micro_states), -1, dtype=np.intp)
+    listed: list[np.ndarray] = []
     macro_states: list[str] = []
     members: list[tuple[str, ...]] = []
     for k, (macro, group) in enumerate(mapping.items()):
@@ -44,24 +48,34 @@ def _partition_from_mapping(node: str, micro_states: tuple[str, ...], mapping: o
         if len(group) == 0:
             raise ModelError(None, where, "a non-empty list of micro states (every macro state needs a member)",
                              "[]")
-        for j, micro in enumerate(group):
-            if micro not in index:
-                raise ModelError(None, f"{where}[{j}]", f"a state of node {node!r} {list(micro_states)}",
-                                 repr(micro))
-            i = index[micro]
-            if assignment[i] != -1:
-                other = macro_states[assignment[i]] if assignment[i] < k else macro
-                raise ModelError(None, f"{where}[{j}]",
-                                 "every micro state in exactly one macro state",
-                                 f"{micro!r} also in macro state {other!r}")
-            assignment[i] = k
+        try:  # one dict lookup per micro state; the checks below are vectorised
+            ids = np.fromiter(map(index.__getitem__, group), dtype=np.intp, count=len(group))
+        except (KeyError, TypeError):
+            j = next(j for j, micro in enumerate(group) if not isinstance(micro, str) or micro not in index)
+            raise ModelError(None, f"{where}[{j}]", f"a state of node {node!r} {preview(micro_states)}",
+                             repr(group[j])) from None
+        assignment[ids] = k  # a micro state listed twice is caught below, from the counts
+        listed.append(ids)
         macro_states.append(macro)
         members.append(tuple(group))
+    if np.bincount(np.concatenate(listed), minlength=len(micro_states)).max(initial=0) > 1:
+        _raise_listed_twice(mapping, path)
     missing = [micro_states[i] for i in np.flatnonzero(assignment == -1)]
     if missing:
         raise ModelError(None, path, "every micro state in exactly one macro state",
                          f"{missing} in none")
     return assignment, tuple(macro_states), tuple(members)
+
+
+def _raise_listed_twice(mapping: Mapping[str, Sequence[str]], path: str) -> None:
+    """Name the first micro state listed a second time (in declaration order) and where it was first."""
+    first: dict[str, str] = {}
+    for macro, group in mapping.items():
+        for j, micro in enumerate(group):
+            if micro in first:
+                raise ModelError(None, f"{path}.{macro}[{j}]", "every micro state in exactly one macro state",
+                                 f"{micro!r} also in macro state {first[micro]!r}")
+            first[micro] = macro
 
 
 @dataclass(frozen=True, eq=False)
@@ -199,13 +213,22 @@ class Coarsening:
             return self.macro_states.index(macro_state)
         except ValueError:
             raise ModelError(None, f"macro.{self.node}",
-                             f"one of the macro states {list(self.macro_states)}",
+                             f"one of the macro states {preview(self.macro_states)}",
                              repr(macro_state)) from None
 
     @cached_property
-    def _fibres(self) -> tuple[np.ndarray, ...]:
+    def _order(self) -> tuple[np.ndarray | None, np.ndarray]:
+        """The micro states sorted by macro state (None when already sorted) and where each fibre starts."""
         order = np.argsort(self.assignment, kind="stable")
-        bounds = np.searchsorted(self.assignment[order], np.arange(self.n_macro + 1))
+        starts = np.searchsorted(self.assignment[order], np.arange(self.n_macro))
+        monotone = bool((np.diff(self.assignment) >= 0).all())
+        return (None if monotone else readonly(order)), readonly(starts)
+
+    @cached_property
+    def _fibres(self) -> tuple[np.ndarray, ...]:
+        order, starts = self._order
+        order = np.arange(self.n_micro) if order is None else order
+        bounds = np.append(starts, self.n_micro)
         return tuple(readonly(order[bounds[k]:bounds[k + 1]].copy()) for k in range(self.n_macro))
 
     def fibre(self, macro_state: str | int) -> np.ndarray:
@@ -225,11 +248,13 @@ class Coarsening:
 
     @cached_property
     def aggregation_matrix(self) -> sp.csr_matrix:
-        """Sparse 0/1 matrix ``A`` of shape (k, n) with ``A[π(i), i] = 1``.
+        """Sparse 0/1 matrix ``A`` of shape (k, n) with ``A[π(i), i] = 1`` (scipy is imported on first use).
 
         ``A @ v`` sums a micro vector (or the rows of a micro matrix) over each
-        fibre.
+        fibre, as :meth:`push_forward` does.
         """
+        import scipy.sparse as sp
+
         n = self.n_micro
         return sp.csr_matrix(
             (np.ones(n), (self.assignment, np.arange(n))), shape=(self.n_macro, n)
@@ -260,12 +285,14 @@ class Coarsening:
                 f"push_forward: axis {axis} has length {moved.shape[0]}, expected {self.n_micro} "
                 f"micro states of node {self.node!r}"
             )
-        flat = moved.reshape(self.n_micro, -1)
         if exact:
-            summed = np.stack([flat[self.fibre(k)].sum(axis=0) for k in range(self.n_macro)])
+            summed = np.stack([moved[self.fibre(k)].sum(axis=0) for k in range(self.n_macro)])
         else:
-            summed = np.asarray(self.aggregation_matrix @ flat)
-        return np.moveaxis(summed.reshape((self.n_macro,) + moved.shape[1:]), 0, axis)
+            # Each fibre summed in micro-state order, as a sparse 0/1 product would, without scipy and
+            # without a copy when the fibres are contiguous (a gathered copy otherwise).
+            order, starts = self._order
+            summed = np.add.reduceat(moved if order is None else np.take(moved, order, axis=0), starts, axis=0)
+        return np.moveaxis(summed, 0, axis)
 
     def to_mapping(self) -> dict[str, list[str]]:
         """The ``{macro state: [micro states]}`` mapping, as declared."""

@@ -18,14 +18,18 @@ joint states to macro states. The map is given by a specification:
     an explicit table listing every joint state once.
 
 Without bins the macro states are the attained values, in increasing order.
-On the command line a group is ``NODE,NODE[:MAP]`` with MAP one of ``sum``,
-``value-sum``, ``count=STATE``, optionally followed by ``>=K`` (a threshold) or
-``@E1,E2,...`` (bins): e.g. ``Raf,Mek:sum`` or ``Erk,Akt:sum>=2``.
+On the command line (and as ``cause=``/``effect=`` in Python) a group is
+``NODE,NODE[:MAP]`` with MAP one of ``sum``, ``value-sum``, ``count=STATE``,
+optionally followed by ``>=K`` (a threshold) or ``@E1,E2,...`` (bins): e.g.
+``Raf,Mek:sum`` or ``Erk,Akt:sum>=2``; bins alone bin the sum of state indices.
+A single node with a map, ``smoke:count=yes`` or ``Age:@2,4``, coarsens that
+node (see :mod:`discagg.core.selection`).
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,7 +38,8 @@ from typing import Any
 import numpy as np
 
 from discagg.core.coarsening import Coarsening
-from discagg.errors import ModelError, describe
+from discagg.errors import ModelError, describe, preview
+from discagg.limits import check_entries
 
 __all__ = ["Group", "build_group", "parse_group", "GROUPS_VERSION"]
 
@@ -118,6 +123,7 @@ def build_group(name: str, nodes: Sequence[str], states: Mapping[str, Sequence[s
     if not isinstance(spec, Mapping):
         raise ModelError(None, f"{path}.map", "an object such as {\"sum\": \"index\"}", describe(spec))
     cards = [len(states[n]) for n in nodes]
+    check_entries(math.prod(cards), f"the joint states of the {len(nodes)} nodes of group {name!r}", f"{path}.nodes")
     names = joint_states([states[n] for n in nodes])
     if "table" in spec:
         extra = set(spec) - {"table"}
@@ -183,7 +189,7 @@ def build_group(name: str, nodes: Sequence[str], states: Mapping[str, Sequence[s
     return Group(name, nodes, dict(spec), coarsening)
 
 
-_MAP = re.compile(r"^(?P<kind>sum|value-sum|count=(?P<state>[^>@]+))(?:>=(?P<threshold>-?[\d.]+)|@(?P<bins>[-\d.,]+))?$")
+_MAP = re.compile(r"^(?P<kind>sum|value-sum|count=(?P<state>[^>@]+))?(?:>=(?P<threshold>-?[\d.]+)|@(?P<bins>[-\d.,]+))?$")
 
 
 def parse_group(text: str, states: Mapping[str, Sequence[str]], *, option: str = "--cause") -> tuple[str, tuple[str, ...], dict[str, Any] | None]:
@@ -202,7 +208,7 @@ def parse_group(text: str, states: Mapping[str, Sequence[str]], *, option: str =
         raise ModelError(None, option, "NODE[,NODE...][:MAP]", repr(text))
     for node in nodes:
         if node not in states:
-            raise ModelError(None, option, f"nodes of the model {sorted(states)[:12]}", repr(node))
+            raise ModelError(None, option, f"nodes of the model {preview(sorted(states))}", repr(node))
     if not map_text:
         if len(nodes) > 1:
             raise ModelError(None, option, "a map for a group of nodes (e.g. ':sum', ':sum>=2', ':count=HIGH')",
@@ -212,7 +218,7 @@ def parse_group(text: str, states: Mapping[str, Sequence[str]], *, option: str =
     if match is None:
         raise ModelError(None, option, "a map sum, value-sum or count=STATE, optionally followed by >=K or "
                          "@E1,E2,...", repr(map_text))
-    kind = match["kind"]
+    kind = match["kind"] or "sum"  # bins alone (``Age:@2,4``) bin the state index
     spec: dict[str, Any] = ({"sum": "index"} if kind == "sum" else {"sum": "value"} if kind == "value-sum"
                             else {"count": match["state"]})
 

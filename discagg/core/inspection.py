@@ -165,7 +165,7 @@ def inspect_model(
 
     Examples
     --------
-    >>> from discagg.io.model_format import load_model
+    >>> from discagg import load_model
     >>> report = inspect_model(load_model("data/unconfounded.json"))
     >>> [s.status for s in report.states]
     ['inhibiting', 'inhibiting', 'inhibiting']

@@ -12,17 +12,53 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 
 from discagg.core.coarsening import Coarsening
 from discagg.core.groups import Group
-from discagg.core.validation import validate_coarsenings, validate_cpts, validate_query, validate_structure
-from discagg.errors import ModelError
+from discagg.core.validation import (
+    topological_order,
+    validate_coarsenings,
+    validate_cpts,
+    validate_query,
+    validate_structure,
+)
+from discagg.errors import ModelError, preview
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
+if TYPE_CHECKING:
+    import networkx as nx
+
 __all__ = ["Node", "Query", "CausalModel"]
+
+
+def _frozen_all_the_way(array: np.ndarray) -> bool:
+    """Nothing can write to ``array``: it is read-only, and so is every array it is a view of."""
+    base: object = array
+    while isinstance(base, np.ndarray):
+        if base.flags.writeable:
+            return False
+        base = base.base
+    return True
+
+
+def _owned_cpt(values: object) -> np.ndarray:
+    """The CPT the node keeps: the caller's array itself when it is handed over read-only, else a read-only copy.
+
+    The ownership rule: a float64, C-contiguous array that nothing can write to
+    any more (``array.setflags(write=False)`` on an array that owns its data) is
+    kept as it is, without a copy; anything else (lists, other dtypes, arrays
+    the caller could still change) is copied once, so that no later change by
+    the caller reaches the model.
+    """
+    if (isinstance(values, np.ndarray) and values.dtype == np.float64 and values.flags.c_contiguous
+            and _frozen_all_the_way(values)):
+        return values
+    cpt = np.array(values, dtype=np.float64, copy=True)
+    cpt.setflags(write=False)
+    return cpt
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,6 +74,10 @@ class Node:
         Parent names, in the order of the CPT's leading axes.
     cpt : ndarray, float64, read-only
         Shape ``(|pa_1|, ..., |pa_k|, |states|)``; the last axis sums to one.
+        An array handed over read-only (float64, C-contiguous, not writeable,
+        nor a view of a writeable array) is kept without a copy; anything else
+        is copied once. To hand a large CPT over without doubling memory, call
+        ``cpt.setflags(write=False)`` before building the node.
 
     Examples
     --------
@@ -54,9 +94,7 @@ class Node:
     def __post_init__(self) -> None:
         object.__setattr__(self, "states", tuple(self.states))
         object.__setattr__(self, "parents", tuple(self.parents))
-        cpt = np.array(self.cpt, dtype=np.float64, copy=True)
-        cpt.setflags(write=False)
-        object.__setattr__(self, "cpt", cpt)
+        object.__setattr__(self, "cpt", _owned_cpt(self.cpt))
 
     @property
     def cardinality(self) -> int:
@@ -142,7 +180,7 @@ class CausalModel:
         if not by_name:
             raise ModelError(None, "nodes", "at least one node", "none")
         object.__setattr__(self, "nodes", MappingProxyType(by_name))
-        validate_structure(self.nodes, self.graph)
+        validate_structure(self.nodes)
         validate_cpts(self.nodes, self.tolerance.normalisation)
         macro, groups = dict(self.macro), dict(self.groups)
         validate_coarsenings(self.nodes, macro, groups)
@@ -155,7 +193,9 @@ class CausalModel:
 
     @cached_property
     def graph(self) -> nx.DiGraph:
-        """The DAG as a frozen :class:`networkx.DiGraph` (read-only)."""
+        """The DAG as a frozen :class:`networkx.DiGraph` (read-only; networkx is imported on first use)."""
+        import networkx as nx
+
         graph = nx.DiGraph()
         graph.add_nodes_from(self.nodes)
         for node in self.nodes.values():
@@ -165,15 +205,14 @@ class CausalModel:
     @cached_property
     def topological_order(self) -> tuple[str, ...]:
         """Node names in a topological order (ties broken by declaration order)."""
-        position = {name: i for i, name in enumerate(self.nodes)}
-        return tuple(nx.lexicographical_topological_sort(self.graph, key=position.__getitem__))
+        return topological_order(self.nodes)
 
     def node(self, name: str) -> Node:
         """The node called ``name``; raises :class:`ModelError` if there is none."""
         try:
             return self.nodes[name]
         except KeyError:
-            raise ModelError(None, None, f"a node of model {self.name!r} {list(self.nodes)}", repr(name)) from None
+            raise ModelError(None, None, f"a node of model {self.name!r} {preview(self.nodes)}", repr(name)) from None
 
     def cardinality(self, name: str) -> int:
         """Number of states of node ``name``."""

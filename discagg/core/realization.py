@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from discagg.core.coarsening import Coarsening
-from discagg.errors import RealizationError, describe
+from discagg.errors import RealizationError, describe, preview
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
 __all__ = ["RealizationFamily"]
@@ -149,7 +149,7 @@ class RealizationFamily:
             where = f"{path}.{macro_state}"
             if macro_state not in coarsening.macro_states:
                 raise RealizationError(None, where, f"a macro state of {coarsening.node!r} "
-                                       f"{list(coarsening.macro_states)}", repr(macro_state))
+                                       f"{preview(coarsening.macro_states)}", repr(macro_state))
             k = coarsening.macro_states.index(macro_state)
             if not isinstance(dist, Mapping):
                 raise RealizationError(None, where, "an object mapping micro states to probabilities",
@@ -159,7 +159,7 @@ class RealizationFamily:
                 if micro not in fibre:
                     raise RealizationError(None, f"{where}.{micro}",
                                            f"a micro state in the fibre of {macro_state!r} "
-                                           f"{list(coarsening.members[k])}", repr(micro))
+                                           f"{preview(coarsening.members[k])}", repr(micro))
                 if isinstance(p, bool) or not isinstance(p, (int, float, np.floating)):
                     raise RealizationError(None, f"{where}.{micro}", "a number (a probability)", describe(p))
                 q[micro_index[micro]] = float(p)

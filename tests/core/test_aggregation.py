@@ -1,4 +1,5 @@
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -171,8 +172,12 @@ def test_cause_and_effect_resolution():
     model = unsupported_model()
     with pytest.raises(ModelError, match="found 'W'"):
         Aggregation.of(model, cause="W")
-    with pytest.raises(ModelError, match=r"macro\.Z: expected a coarsening"):
-        Aggregation.of(model, cause="Z")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a bare node gets the identity coarsening, without a warning
+        identity = Aggregation.of(model, cause="Z")
+    assert identity.cause_map.macro_states == model.nodes["Z"].states
+    assert identity.cause_map.assignment.tolist() == list(range(model.cardinality("Z")))
+    assert "Z" not in model.macro  # the caller's model is unchanged
     with pytest.raises(ModelError, match="different cause and effect"):
         Aggregation.of(model, cause="Y", effect="Y")
     bare = CausalModel(list(model.nodes.values()), macro=dict(model.macro))

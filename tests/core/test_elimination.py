@@ -1,10 +1,12 @@
 """The indexed variable elimination: same greedy order and results, linear on long chains.
 
-``_contract`` keeps an index from variables to factors and a heap of elimination
-costs; these tests pin it to the plain list-based greedy rule it replaced
-(bitwise: the same order gives the same floating-point operations), to
-brute-force enumeration on random DAGs, and to the closed form on a long chain.
-No test here is timed: ``scripts/bench_chain.py`` measures the scaling.
+``_contract`` (the hand-written elimination, now the reference copy in
+``reference_elimination.py``) keeps an index from variables to factors and a heap
+of elimination costs; these tests pin it to the plain list-based greedy rule it
+replaced (bitwise: the same order gives the same floating-point operations). The
+inference functions, now planned by :mod:`discagg.core.contraction`, are checked
+against brute-force enumeration on random DAGs and against the closed form on a
+long chain. No test here is timed: ``scripts/bench_chain.py`` measures the scaling.
 """
 
 from fractions import Fraction
@@ -12,9 +14,10 @@ from fractions import Fraction
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
+from reference_elimination import _contract, _pair
 
 from discagg import CausalModel, Node
-from discagg.core.inference import _contract, _factors, _pair, interventional, interventional_joint, marginal
+from discagg.core.inference import _factors, interventional, interventional_joint, marginal
 
 from strategies import brute_force_joint, random_dags
 
