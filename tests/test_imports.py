@@ -33,3 +33,18 @@ def test_public_names_resolve_lazily_and_completely():
     assert set(discagg.__all__) <= set(dir(discagg))
     for name in discagg.__all__:
         assert getattr(discagg, name) is not None, name
+
+
+def test_fast_solves_do_not_import_cvxpy():
+    loaded = modules_after("import discagg\nm = discagg.load_model('example:cholesterol')\n"
+                           "for o in discagg.OBJECTIVES:\n"
+                           "    discagg.solve(m, objective=o, cost=[1.0, 2.0, 3.0, 4.0] if o == 'min-cost' else None)\n"
+                           "discagg.effect_bounds(m)\ndiscagg.most_inducing(m)")
+    assert "highspy" in loaded  # the fast paths did run
+    assert "cvxpy" not in loaded
+
+
+def test_method_cvxpy_imports_cvxpy_when_used():
+    loaded = modules_after("import discagg\nm = discagg.load_model('example:cholesterol')\n"
+                           "discagg.solve(m, objective='closest', method='cvxpy')")
+    assert "cvxpy" in loaded

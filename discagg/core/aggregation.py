@@ -35,7 +35,7 @@ from discagg.errors import ModelError
 from discagg.limits import check_entries
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
-__all__ = ["Aggregation", "MacroGap", "MicroConfounding", "natural_weights"]
+__all__ = ["Aggregation", "MacroGap", "MicroConfounding", "as_aggregation", "natural_weights"]
 
 
 def natural_weights(p_cause: np.ndarray, coarsening: Coarsening, support: float) -> np.ndarray:
@@ -277,3 +277,38 @@ class Aggregation:
             raise ModelError(None, "realization", f"a realization family for the coarsening of {self.cause!r}",
                              f"one for {realization.coarsening.node!r} with macro states "
                              f"{list(realization.coarsening.macro_states)}")
+
+
+def as_aggregation(
+    source: CausalModel | Aggregation,
+    cause: str | None = None,
+    effect: str | None = None,
+    *,
+    tolerance: Tolerance = DEFAULT_TOLERANCE,
+) -> Aggregation:
+    """The aggregation a function is asked about: given as such, or a model with its cause and effect.
+
+    Functions that work on one (cause, effect) pair take either an
+    :class:`Aggregation` (whose quantities are then reused) or a
+    :class:`~discagg.core.model.CausalModel` with ``cause``, ``effect`` and
+    ``tolerance`` as :meth:`Aggregation.of` takes them (the CLI's group syntax
+    included).
+
+    Raises
+    ------
+    ModelError
+        ``cause`` or ``effect`` given with an :class:`Aggregation`, which has both
+        already; or what :meth:`Aggregation.of` raises.
+
+    Examples
+    --------
+    >>> from discagg import load_model
+    >>> as_aggregation(load_model("net:asia"), "smoke", "dysp").cause_map.n_macro
+    2
+    """
+    if isinstance(source, Aggregation):
+        if cause is not None or effect is not None:
+            raise ModelError(None, None, "cause and effect with a model, not with an Aggregation (which fixes both)",
+                             f"cause={cause!r}, effect={effect!r}")
+        return source
+    return Aggregation.of(source, cause, effect, tolerance=tolerance)

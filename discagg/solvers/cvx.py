@@ -11,17 +11,23 @@ simplex), not to its ``HIGHS`` interface: that one constructs
 ``highspy.Highs()``, which writes HiGHS's banner to stdout before any option
 can switch it off (see :mod:`discagg.solvers.highs`). The exponential-cone
 problems (``min-kl``, ``max-entropy``) go to Clarabel, silent unless verbose.
+
+cvxpy is imported when a formulation is built, not with this module: it takes
+longer to import (about 0.7 s) than most solves, and only ``--method cvxpy`` and
+the fallbacks need it.
 """
 
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import cvxpy as cp
 import numpy as np
 
 from discagg.errors import SolverError
+
+if TYPE_CHECKING:
+    import cvxpy as cp
 
 __all__ = ["LP_SOLVER", "gap_cvxpy", "objective_cvxpy"]
 
@@ -33,6 +39,8 @@ _LP_OPTIONS: dict[str, Any] = {"scipy_options": {"method": "highs-ds", "primal_f
 
 
 def _solve(problem: cp.Problem, solver: str, what: str) -> None:
+    import cvxpy as cp
+
     options = _LP_OPTIONS if solver == LP_SOLVER else {}
     try:
         with warnings.catch_warnings():
@@ -47,6 +55,8 @@ def _solve(problem: cp.Problem, solver: str, what: str) -> None:
 
 def gap_cvxpy(K: np.ndarray, o: np.ndarray, *, solver: str = LP_SOLVER) -> tuple[np.ndarray, float]:
     """``min ½‖Kᵀq − o‖₁`` over the simplex; returns ``(q, gap)``."""
+    import cvxpy as cp
+
     q = cp.Variable(K.shape[0], nonneg=True)
     problem = cp.Problem(cp.Minimize(0.5 * cp.norm1(K.T @ q - o)), [cp.sum(q) == 1])
     _solve(problem, solver, "gap")
@@ -83,6 +93,8 @@ def objective_cvxpy(
     value : float
         The objective value as the solver reports it (entropy for ``max-entropy``).
     """
+    import cvxpy as cp
+
     m = K.shape[0]
     q = cp.Variable(m, nonneg=True)
     linear = objective in ("sparse", "closest", "min-cost")

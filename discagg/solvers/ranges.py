@@ -20,8 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from discagg.core.aggregation import Aggregation
+from discagg.core.aggregation import Aggregation, as_aggregation
+from discagg.core.model import CausalModel
 from discagg.errors import ModelError, SolverError
+from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 from discagg.solvers.gap_lp import inhibiting_vertex, min_gap, mixture
 from discagg.solvers.inhibiting import verify_solution
 from discagg.solvers.solution import Solution, StateSolution, per_supported_state
@@ -29,12 +31,32 @@ from discagg.solvers.solution import Solution, StateSolution, per_supported_stat
 __all__ = ["most_inducing", "reach", "effect_bounds", "StateBounds", "EffectBounds"]
 
 
-def most_inducing(agg: Aggregation) -> Solution:
+def most_inducing(
+    source: Aggregation | CausalModel,
+    *,
+    cause: str | None = None,
+    effect: str | None = None,
+    tolerance: Tolerance = DEFAULT_TOLERANCE,
+) -> Solution:
     """For each supported ``x̄``, the realization with the largest confounding gap.
 
     The status is ``"inducing"`` when that gap exceeds the tolerance, and
     ``"inhibiting"`` when every realization is inhibiting (all micro states of
     the fibre have ``P(Ȳ | do(X = x)) = P(Ȳ | x̄)``).
+
+    Parameters
+    ----------
+    source : Aggregation or CausalModel
+        The pair to work on; a model is paired by ``cause`` and ``effect``.
+    cause, effect : str, optional
+        With a model only: nodes or groups as :meth:`Aggregation.of` takes them
+        (the CLI's syntax, e.g. ``"tub,lung:count=yes"``); default: the model's query.
+    tolerance : Tolerance
+        With a model only.
+
+    Returns
+    -------
+    Solution
 
     Examples
     --------
@@ -43,6 +65,8 @@ def most_inducing(agg: Aggregation) -> Solution:
     >>> [(s.state, s.status, round(s.gap, 3)) for s in sol.states]
     [('0', 'inhibiting', 0.0), ('1', 'inducing', 0.526), ('2', 'inducing', 0.882), ('3', 'inducing', 0.806), ('4', 'inhibiting', 0.0)]
     """
+    agg = as_aggregation(source, cause, effect, tolerance=tolerance)
+
     def largest_gap(k: int, name: str, probability: float, fibre: np.ndarray) -> StateSolution:
         K, o = agg.macro_kernel[fibre], agg.observational[k]
         gaps = 0.5 * np.abs(K - o).sum(axis=1)
@@ -58,12 +82,25 @@ def most_inducing(agg: Aggregation) -> Solution:
     return solution
 
 
-def reach(agg: Aggregation, targets: Mapping[str, np.ndarray]) -> Solution:
+def reach(
+    source: Aggregation | CausalModel,
+    targets: Mapping[str, np.ndarray],
+    *,
+    cause: str | None = None,
+    effect: str | None = None,
+    tolerance: Tolerance = DEFAULT_TOLERANCE,
+) -> Solution:
     """Realizations producing given ``P(Ȳ | do(x̄))``, or certificates that none does.
 
     Parameters
     ----------
-    agg : Aggregation
+    source : Aggregation or CausalModel
+        The pair to work on; a model is paired by ``cause`` and ``effect``.
+    cause, effect : str, optional
+        With a model only: nodes or groups as :meth:`Aggregation.of` takes them
+        (the CLI's syntax, e.g. ``"tub,lung:count=yes"``); default: the model's query.
+    tolerance : Tolerance
+        With a model only.
     targets : mapping of macro state to (|Ȳ|,) ndarray
         Target distributions over Ȳ. Macro states left out are ``"untargeted"``;
         unsupported macro states may be targeted (an intervention needs no
@@ -76,6 +113,7 @@ def reach(agg: Aggregation, targets: Mapping[str, np.ndarray]) -> Solution:
         or ``"unreachable"`` (the realization closest to the target in TV, and a
         certificate); the JSON key of the target is ``"target"``.
     """
+    agg = as_aggregation(source, cause, effect, tolerance=tolerance)
     pi = agg.cause_map
     d = agg.effect_map.n_macro
     for name, target in targets.items():
@@ -179,12 +217,25 @@ class EffectBounds:
                 "macro_states": entries}
 
 
-def effect_bounds(agg: Aggregation, f: np.ndarray | None = None) -> EffectBounds:
+def effect_bounds(
+    source: Aggregation | CausalModel,
+    f: np.ndarray | None = None,
+    *,
+    cause: str | None = None,
+    effect: str | None = None,
+    tolerance: Tolerance = DEFAULT_TOLERANCE,
+) -> EffectBounds:
     """Bounds, over all realizations, on ``P(Ȳ = ȳ | do(x̄))`` and ``E[f(Ȳ) | do(x̄)]``.
 
     Parameters
     ----------
-    agg : Aggregation
+    source : Aggregation or CausalModel
+        The pair to work on; a model is paired by ``cause`` and ``effect``.
+    cause, effect : str, optional
+        With a model only: nodes or groups as :meth:`Aggregation.of` takes them
+        (the CLI's syntax, e.g. ``"tub,lung:count=yes"``); default: the model's query.
+    tolerance : Tolerance
+        With a model only.
     f : (|Ȳ|,) array-like, optional
         A value for each macro state of the effect.
 
@@ -200,7 +251,10 @@ def effect_bounds(agg: Aggregation, f: np.ndarray | None = None) -> EffectBounds
     >>> medium = b.states[1]
     >>> [round(v, 3) for v in medium.expectation]     # P(disease | do(medium)) over realizations
     [0.13, 0.44]
+    >>> effect_bounds(load_model("net:asia"), cause="smoke", effect="dysp").states[0].probability
+    0.5
     """
+    agg = as_aggregation(source, cause, effect, tolerance=tolerance)
     pi = agg.cause_map
     d = agg.effect_map.n_macro
     values = None

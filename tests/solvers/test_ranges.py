@@ -80,3 +80,22 @@ def test_bad_target_shape_and_f():
         reach(agg, {"1": np.ones(2) / 2})
     with pytest.raises(ModelError, match="one per macro state"):
         effect_bounds(agg, [1.0])
+
+
+def test_range_functions_take_a_model_with_the_cli_group_syntax():
+    asia = load_model("net:asia")
+    cause, effect = "tub,lung:count=yes", "dysp"
+    agg = Aggregation.of(asia, cause, effect)
+    assert agg.cause_map.macro_states == ("0", "1", "2")
+    by_model, by_agg = effect_bounds(asia, [0.0, 1.0], cause=cause, effect=effect), effect_bounds(agg, [0.0, 1.0])
+    assert [s.expectation for s in by_model.states] == [s.expectation for s in by_agg.states]
+    inducing = most_inducing(asia, cause=cause, effect=effect)
+    assert [s.gap for s in inducing.states] == [s.gap for s in most_inducing(agg).states]
+    targets = {"1": agg.macro_kernel[agg.cause_map.fibre("1")].mean(axis=0)}  # in the hull by construction
+    assert reach(asia, targets, cause=cause, effect=effect).states[1].status == "reachable"
+
+
+def test_cause_with_an_aggregation_is_refused():
+    agg = Aggregation.of(load_model(DATA / "shops.json"))
+    with pytest.raises(ModelError, match="not with an Aggregation"):
+        most_inducing(agg, cause="X")
