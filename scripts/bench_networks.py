@@ -31,7 +31,8 @@ process (one child process per network, so that its peak RSS is its own):
 
 Each peer check stops at its time budget (``--budget`` seconds per network and check); the
 table says how many states were compared. Targets (PASS/FAIL): for every network,
-``sparse / read <= 1.5``; on mildew, ``tables / kernel <= 3``.
+end to end, ``(load + sparse) / read <= 1.5`` (what ``discagg solve net:NAME`` does, less the
+interpreter's start); on mildew, ``tables / kernel <= 3``.
 Run: ``python scripts/bench_networks.py [--networks mildew,diabetes] [--repeats 5]``.
 """
 
@@ -233,7 +234,7 @@ def main() -> None:
           f"read); {os.cpu_count()} CPUs, OPENBLAS_NUM_THREADS {threads}")
     header = (f"{'network':<11} {'nodes':>5} {'|X|':>3} {'states':>6}  {'load':>6} {'read':>6}  {'tables':>6} "
               f"{'kernel':>6} {'t/k':>5}  {'sparse':>6} {'closest':>7} {'min-kl':>6} {'max-ent':>7}  "
-              f"{'s/read':>6}  {'RSS dq':>6} {'RSS':>5}  {'VE diff':>13} {'do diff':>13}")
+              f"{'e/read':>6}  {'RSS dq':>6} {'RSS':>5}  {'VE diff':>13} {'do diff':>13}")
     print(header + "\n" + "-" * len(header), flush=True)
     rows, started = [], time.perf_counter()
     for name in names:
@@ -249,7 +250,7 @@ def main() -> None:
         row = json.loads(done.stdout.strip().splitlines()[-1])
         rows.append(row)
         s = row["solve"]
-        ratio = None if s["sparse"] is None else s["sparse"] / row["read"]
+        ratio = None if s["sparse"] is None else (row["load"] + s["sparse"]) / row["read"]
         print(f"{name:<11} {row['nodes']:>5} {row['group']:>3} {row['states']:>6}  {row['load']:>6.2f} "
               f"{row['read']:>6.2f}  {row['tables']:>6.3f} {row['kernel']:>6.3f} "
               f"{row['tables'] / row['kernel']:>5.1f}  "
@@ -261,7 +262,7 @@ def main() -> None:
         for objective, message in row["errors"].items():
             print(f"{'':<11} {objective} failed: {message}", flush=True)
 
-    print(f"\ncolumns: seconds; t/k = tables / kernel; s/read = sparse solve / pgmpy read; RSS in MiB "
+    print(f"\ncolumns: seconds; t/k = tables / kernel; e/read = end to end (load + sparse solve) / pgmpy read; RSS in MiB "
           f"(dq: before pgmpy is used); diffs over {args.samples} sampled cause states (answered/asked if fewer);\n"
           f"* = fewer than {args.repeats} runs (a solve's runs took over {args.max_seconds:g} s)")
     print(f"total time {time.perf_counter() - started:.0f} s\n\ntargets")
@@ -271,8 +272,8 @@ def main() -> None:
             checks.append((f"{row['name']}: run", None, "-", False))
             continue
         sparse = row["solve"]["sparse"]
-        ratio = None if sparse is None else sparse / row["read"]
-        checks.append((f"{row['name']}: solve (sparse) / pgmpy read", ratio, f"<= {SOLVE_TARGET}",
+        ratio = None if sparse is None else (row["load"] + sparse) / row["read"]
+        checks.append((f"{row['name']}: load + solve (sparse) / pgmpy read", ratio, f"<= {SOLVE_TARGET}",
                        ratio is not None and ratio <= SOLVE_TARGET))
         if row["name"] == "mildew":
             ratio = row["tables"] / row["kernel"]
