@@ -23,10 +23,10 @@ import numpy as np
 from discagg.core.aggregation import Aggregation, as_aggregation
 from discagg.core.model import CausalModel
 from discagg.errors import ModelError, SolverError
-from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 from discagg.solvers.gap_lp import inhibiting_vertex, min_gap, mixture
 from discagg.solvers.inhibiting import verify_solution
 from discagg.solvers.solution import Solution, StateSolution, per_supported_state
+from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
 __all__ = ["most_inducing", "reach", "effect_bounds", "StateBounds", "EffectBounds"]
 
