@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from discagg.core.aggregation import Aggregation
     from discagg.core.model import CausalModel
 
-__all__ = ["MODEL_HELP", "CommandFailed", "add_common", "naming", "select_pair", "load_aggregation", "output_path",
+__all__ = ["MODEL_HELP", "CommandFailed", "add_common", "input_file", "naming", "select_pair", "load_aggregation", "output_path",
            "dump"]
 
 MODEL_HELP = ("a discagg/model-v1 JSON file, a .bif/.bif.gz or XMLBIF (.xml, .bifxml) network, net:NAME for a "
@@ -29,9 +29,23 @@ class CommandFailed(Exception):
         self.text = text
 
 
+def input_file(text: str) -> str:
+    """The argparse type of an input FILE option: any path but the empty one.
+
+    An empty path would otherwise read as "option not given" and the command
+    would run without the file the user meant to pass.
+
+    >>> input_file("cost.json")
+    'cost.json'
+    """
+    if not text:
+        raise argparse.ArgumentTypeError("expected a file path, found an empty string")
+    return text
+
+
 def add_common(command: argparse.ArgumentParser) -> None:
     """Add MODEL, --cause, --effect and --json to a subcommand."""
-    command.add_argument("model", metavar="MODEL", help=MODEL_HELP)
+    command.add_argument("model", metavar="MODEL", type=input_file, help=MODEL_HELP)
     command.add_argument("--cause", metavar="X", help="cause: a node or group of the model, NODE,NODE:MAP or NODE:MAP "
                          "(MAP: sum, value-sum, count=STATE, optionally >=K or @E1,E2); a node without a macro map "
                          "is not coarsened; default: the model's query")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from discagg.cli.arguments import MODEL_HELP, dump, naming, output_path
+from discagg.cli.arguments import MODEL_HELP, dump, input_file, naming, output_path
 from discagg.errors import DiscaggError, ModelError
 
 __all__ = ["register"]
@@ -19,7 +19,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                     "--intervene X the macro-intervention graph of Definition 5, to a .png, .svg or .pdf file. "
                     "Needs matplotlib (pip install 'discagg[plot]').",
     )
-    graph.add_argument("model", metavar="MODEL", help=MODEL_HELP)
+    graph.add_argument("model", metavar="MODEL", type=input_file, help=MODEL_HELP)
     graph.add_argument("--intervene", metavar="X", help="a coarsened node to intervene on")
     graph.add_argument("--out", metavar="FILE", required=True, help="output file: .png, .svg or .pdf")
     graph.add_argument("--json", action="store_true", help="print what was drawn and written as JSON")

@@ -132,23 +132,36 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
     except OSError as exc:  # --help into a closed pipe
         return _emit(None, sys.stdout, err, exc)
 
-    def show_warning(message: Warning | str, category: type[Warning], *_: object, **__: object) -> None:
-        print(f"discagg: warning: {printable(str(message))}", file=err)
+    # Warnings are held until the command's outcome is known: a bad input (exit 2) or an interruption
+    # ends with its one line alone, and an answer is preceded by what was noticed on the way.
+    noticed: list[str] = []
+
+    def hold_warning(message: Warning | str, category: type[Warning], *_: object, **__: object) -> None:
+        line = f"discagg: warning: {printable(str(message))}"
+        if line not in noticed:
+            noticed.append(line)
+
+    def show_warnings() -> None:
+        for line in noticed:
+            print(line, file=err)
 
     with warnings.catch_warnings(), _terminate_cleanly():
         warnings.simplefilter("always")
-        warnings.showwarning = show_warning  # restored on leaving the block
+        warnings.showwarning = hold_warning  # restored on leaving the block
         try:
             text = args.run(args)
         except ModelError as exc:
             print(f"discagg: error: {exc}", file=err)
             return 2
         except SolverError as exc:
+            show_warnings()
             print(f"discagg: solver error: {printable(str(exc))}", file=err)
             return 1
         except CommandFailed as failed:
+            show_warnings()
             return _emit(failed.text, out, err) or 1
         except (KeyboardInterrupt, _Terminated):
             print("discagg: interrupted; nothing was written", file=err)
             return 1
+    show_warnings()
     return _emit(text, out, err)

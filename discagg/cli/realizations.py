@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from discagg.cli.arguments import add_common, dump, load_aggregation, naming, output_path, select_pair
+from discagg.cli.arguments import add_common, dump, input_file, load_aggregation, naming, output_path, select_pair
 from discagg.errors import ModelError
 from discagg.solvers.objectives import METHODS, OBJECTIVES
 
@@ -35,13 +35,13 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     add_common(solve)
     solve.add_argument("--objective", choices=OBJECTIVES, default=None,
                        help="which inhibiting realization to return (default: sparse)")
-    solve.add_argument("--cost", metavar="FILE",
+    solve.add_argument("--cost", metavar="FILE", type=input_file,
                        help="JSON {micro state: cost} for every micro state of the cause (--objective min-cost)")
     solve.add_argument("--method", choices=METHODS, default="fast",
                        help="fast structured solvers (default) or the plain cvxpy formulations")
     solve.add_argument("--induce", action="store_true",
                        help="return the realization with the largest gap (the most confounding inducible)")
-    solve.add_argument("--target", metavar="FILE",
+    solve.add_argument("--target", metavar="FILE", type=input_file,
                        help="with --induce: JSON {xbar: {ybar: p}} of target P(Ybar | do(xbar)) to reach")
     solve.add_argument("--save-realization", metavar="FILE",
                        help="also write the returned realizations as a discagg/realization-v1 file")
@@ -55,7 +55,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                     "states (point masses) attaining them.",
     )
     add_common(bounds)
-    bounds.add_argument("--f", metavar="FILE", help="JSON {ybar: value} for every macro state of the effect")
+    bounds.add_argument("--f", metavar="FILE", type=input_file, help="JSON {ybar: value} for every macro state of the effect")
     bounds.set_defaults(run=_run_bounds)
 
 

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from discagg.cli.arguments import CommandFailed, add_common, dump, load_aggregation, naming
+from discagg.cli.arguments import CommandFailed, add_common, dump, input_file, load_aggregation, naming
 from discagg.errors import ModelError, describe
 from discagg.theory.check_names import CHECKS
 
@@ -23,7 +23,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                     f"{', '.join(CHECKS)}; by default theorem-3.1, plus theorem-3.2 with --realization.",
     )
     add_common(verify_cmd)
-    verify_cmd.add_argument("--realization", metavar="FILE", help="a discagg/realization-v1 file")
+    verify_cmd.add_argument("--realization", metavar="FILE", type=input_file, help="a discagg/realization-v1 file")
     verify_cmd.add_argument("--check", metavar="NAME", action="append", choices=CHECKS,
                             help=f"a result to check ({', '.join(CHECKS)}); repeatable")
     verify_cmd.add_argument("--exact", action="store_true",
@@ -39,9 +39,9 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     )
     for flag in ("--x-states", "--z-states", "--y-states", "--x-macro", "--y-macro"):
         counter.add_argument(flag, type=int, required=True, metavar="N")
-    counter.add_argument("--macro", metavar="FILE",
+    counter.add_argument("--macro", metavar="FILE", type=input_file,
                          help='explicit coarsenings {"X": {xbar: [x, ...]}, "Y": {...}} over x0.., y0..')
-    counter.add_argument("--realization", metavar="FILE", help="a discagg/realization-v1 file for X")
+    counter.add_argument("--realization", metavar="FILE", type=input_file, help="a discagg/realization-v1 file for X")
     counter.add_argument("--seed", type=int, default=0)
     counter.add_argument("--margin", type=float, default=0.05, help="least (X, Ybar) confounding (TV)")
     counter.add_argument("--split", choices=("uniform", "random"), default="uniform",

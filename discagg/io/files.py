@@ -84,6 +84,8 @@ def check_output_path(path: str | os.PathLike[str], option: str) -> Path:
     Returns
     -------
     Path
+        Where the file will be written: ``path``, or the file a symbolic link
+        at ``path`` names (the link is kept).
 
     Raises
     ------
@@ -94,6 +96,9 @@ def check_output_path(path: str | os.PathLike[str], option: str) -> Path:
     if not str(path):
         raise ModelError(None, option, "a file name", "an empty path")
     target = Path(path)
+    if target.is_symlink():
+        # Written through, as a shell redirection would: the file the link names is replaced, the link stays.
+        target = Path(os.path.realpath(target))
     parent = target.parent
     if not parent.is_dir():
         raise ModelError(str(path), option, "a file in an existing directory", f"no directory {str(parent)!r}")

@@ -170,6 +170,23 @@ def test_full_disk_ends_quietly(away):
       "--y-macro", "2", "--out", "x"], "discagg: error: --x-states * --z-states * --y-states: expected the CPT"),
     (["graph", "net:sachs", "--intervene", "Raf,Mek:sum", "--out", "g.png"], "discagg: error: net:sachs: "
                                                                              "intervene: expected a node"),
+    # an empty input path is refused, not read as "option not given"
+    (["bounds", "example:cholesterol", "--f", ""], "discagg: error: discagg bounds: argument --f: expected a file "
+                                                   "path, found an empty string"),
+    (["solve", "example:cholesterol", "--induce", "--target", ""], "discagg: error: discagg solve: argument "
+                                                                   "--target: expected a file path"),
+    (["solve", "example:cholesterol", "--objective", "min-cost", "--cost", ""], "discagg: error: discagg solve: "
+                                                                                "argument --cost: expected a file"),
+    (["verify", "example:cholesterol", "--realization", ""], "discagg: error: discagg verify: argument "
+                                                             "--realization: expected a file path"),
+    (["counterexample", "--x-states", "4", "--z-states", "3", "--y-states", "4", "--x-macro", "2", "--y-macro", "2",
+      "--macro", "", "--out", "x"], "discagg: error: discagg counterexample: argument --macro: expected a file"),
+    (["counterexample", "--x-states", "4", "--z-states", "3", "--y-states", "4", "--x-macro", "2", "--y-macro", "2",
+      "--realization", "", "--out", "x"], "discagg: error: discagg counterexample: argument --realization: expected"),
+    (["inspect", ""], "discagg: error: discagg inspect: argument MODEL: expected a file path, found an empty string"),
+    # a warning noticed on the way (single-state fibres merge nothing) does not precede the one error line
+    (["counterexample", "--x-states", "4", "--z-states", "3", "--y-states", "5", "--x-macro", "4", "--y-macro", "2",
+      "--out", "ce"], "discagg: error: expected inputs that admit a paradoxical model, found no model reaches"),
 ])
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(away, argv, message):
     result = discagg(*argv, cwd=away)

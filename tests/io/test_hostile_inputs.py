@@ -211,3 +211,14 @@ def test_numbers_that_are_fine_still_load(tmp_path):
     doc["nodes"]["Z"]["cpt"] = [0, 1]  # integers are probabilities too
     model = load_model(write(tmp_path, json.dumps(doc)))
     assert np.array_equal(model.nodes["Z"].cpt, [0.0, 1.0])
+
+
+def test_an_output_through_a_symbolic_link_replaces_the_file_it_names_and_keeps_the_link(tmp_path):
+    real = tmp_path / "real.json"
+    real.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(real.name)
+    write_text_atomic(link, "new", "--save-realization")
+    assert link.is_symlink() and os.readlink(link) == "real.json"
+    assert real.read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.json", "real.json"]  # no temporary left
