@@ -306,3 +306,24 @@ def test_small_networks_agree_with_pgmpy_variable_elimination(networks, name):
         factor = engine.query([effect], evidence=evidence, show_progress=False)
         values = [factor.get_value(**{effect: s}) for s in model.nodes[effect].states]
         np.testing.assert_allclose(_conditionals(kernel[index]), values, rtol=0, atol=1e-9)
+
+
+def test_a_large_operand_whose_free_variables_the_contracted_one_separates_is_not_copied():
+    """P(y | x, z) against P(z), as in every kernel P(Y | do(X)): x and y are split by z in memory.
+
+    Copying P(y | x, z) into (x, y, z) order for BLAS would allocate its full size again (the
+    largest CPT of the model); the product must read it in place (peak = the result, not the CPT).
+    """
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    cards = {"X": 2**14, "Z": 8, "Y": 10}
+    p_z, p_y = rng.dirichlet(np.ones(8)), rng.dirichlet(np.ones(10), size=(2**14, 8))
+    tracemalloc.start()
+    try:
+        kernel = contract([(p_z, ("Z",)), (p_y, ("X", "Z", "Y"))], ("X", "Y"), cards)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    np.testing.assert_allclose(kernel, np.einsum("z,xzy->xy", p_z, p_y), atol=ATOL)
+    assert peak < 2 * kernel.nbytes < p_y.nbytes / 2
