@@ -37,5 +37,4 @@ def _run_networks(args: argparse.Namespace) -> str:
              str(n.summary.parameters)] for n in catalogue]
     return (format_table(["network", "nodes", "arcs", "max states", "CPT entries"], rows)
             + "\n\nexample models: " + " ".join(f"{EXAMPLE_PREFIX}{name}" for name in example_names())
-            + "\nsources and citations: data/networks/PROVENANCE.md; reading a network needs pgmpy "
-              "(pip install 'discagg[networks]')")
+            + "\nsources and citations: data/networks/PROVENANCE.md")

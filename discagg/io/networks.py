@@ -1,16 +1,16 @@
 """Bayesian networks from BIF, XMLBIF and pgmpy.
 
-Parsing is pgmpy's (an optional extra, ``pip install 'discagg[networks]'``,
-imported only when needed); discagg converts its ``DiscreteBayesianNetwork`` to
-a :class:`~discagg.core.model.CausalModel` and back. Interventions are never computed
-with pgmpy's ``do`` (which, as of pgmpy issue #2827, replaces a CPT by a column
-average instead of cutting the node's parents): discagg's own truncated
-factorisation is used.
+BIF files (and so the shipped networks, ``net:NAME``) are read by discagg's own
+reader (:mod:`discagg.io.bif`), with nothing extra installed. XMLBIF parsing,
+the writers and the conversion to and from pgmpy's ``DiscreteBayesianNetwork``
+are pgmpy's (an optional extra, ``pip install 'discagg[networks]'``, imported
+only when needed). Interventions are never computed with pgmpy's ``do``
+(which, as of pgmpy issue #2827, replaces a CPT by a column average instead of
+cutting the node's parents): discagg's own truncated factorisation is used.
 
-Files are scanned before pgmpy parses them (:mod:`discagg.io.network_scan`), so
+Files are scanned before they are parsed (:mod:`discagg.io.network_scan`), so
 that a file declaring tables beyond :mod:`discagg.limits` is refused before
-anything is allocated. The shipped networks (``net:NAME``) are in
-:mod:`discagg.io.shipped`.
+anything is allocated. The shipped networks are in :mod:`discagg.io.shipped`.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import numpy as np
 
 from discagg.core.model import CausalModel, Node
 from discagg.errors import ModelError
+from discagg.io.bif import read_bif_text
 from discagg.io.files import atomic_output, read_input_bytes
 from discagg.io.network_scan import scan_bif, scan_xmlbif
 
@@ -97,7 +98,8 @@ def read_network_text(text: str, kind: str, *, source: str, name: str, descripti
 
     The text is scanned first (:mod:`discagg.io.network_scan`: declared sizes
     within :mod:`discagg.limits`, one table per variable, state counts as
-    declared), then parsed by pgmpy's reader.
+    declared), then parsed: BIF by discagg's own reader (:mod:`discagg.io.bif`,
+    no extra needed), XMLBIF by pgmpy's.
 
     Raises
     ------
@@ -107,6 +109,8 @@ def read_network_text(text: str, kind: str, *, source: str, name: str, descripti
     summary = scan_bif(text, source) if kind == "bif" else scan_xmlbif(text, source)
     if summary.nodes == 0:
         raise ModelError(source, None, f"a {kind.upper()} network with at least one variable", "none")
+    if kind == "bif":
+        return read_bif_text(text, source=source, name=name, description=description)
     _pgmpy(source)
     from pgmpy import readwrite
 
@@ -129,7 +133,7 @@ def _read(path: str | os.PathLike[str], kind: str) -> CausalModel:
 
 
 def load_bif(path: str | os.PathLike[str]) -> CausalModel:
-    """Read a BIF file (``.bif``, or gzip-compressed ``.bif.gz``) with pgmpy's ``BIFReader``.
+    """Read a BIF file (``.bif``, or gzip-compressed ``.bif.gz``) with discagg's reader (:mod:`discagg.io.bif`).
 
     Raises
     ------

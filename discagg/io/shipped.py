@@ -83,7 +83,7 @@ def network_text(name: str) -> str:
 
 
 def load_network(name: str) -> CausalModel:
-    """Shipped network ``name`` as a model (needs pgmpy: ``pip install 'discagg[networks]'``).
+    """Shipped network ``name`` as a model (read by discagg's own BIF reader: no extra needed).
 
     >>> load_network("asia").cardinality("smoke")
     2

@@ -9,9 +9,9 @@
 * all 24 shipped networks: the interventional kernel of a cause group (and, for a
   sample of cause states, the observational joint) agrees with pyAgrum's exact
   inference on the mutilated network, and on the smaller networks with pgmpy's
-  ``VariableElimination`` too. The networks are read by pyAgrum (C++, 3 s for
-  all 24) rather than by discagg's pgmpy-based loader (90 s); state names pyAgrum's
-  BIF parser rejects are renamed, which changes no number.
+  ``VariableElimination`` too. pyAgrum reads the networks with its own (C++)
+  parser, independent of discagg's; state names pyAgrum's BIF parser rejects are
+  renamed, which changes no number.
 """
 
 from __future__ import annotations

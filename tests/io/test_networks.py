@@ -160,10 +160,20 @@ def test_unknown_network_and_bad_files(tmp_path):
     assert code == 2 and out == "" and err.startswith(f"discagg: error: {bad}: ")
 
 
-def test_missing_pgmpy_is_a_clear_error(monkeypatch):
-    monkeypatch.setitem(sys.modules, "pgmpy", None)
+XMLBIF_A = """<?xml version="1.0"?><BIF VERSION="0.3"><NETWORK><NAME>a</NAME>
+<VARIABLE TYPE="nature"><NAME>A</NAME><OUTCOME>a0</OUTCOME><OUTCOME>a1</OUTCOME></VARIABLE>
+<DEFINITION><FOR>A</FOR><TABLE>0.5 0.5</TABLE></DEFINITION></NETWORK></BIF>"""
+
+
+def test_bif_and_the_shipped_networks_need_no_pgmpy_and_xmlbif_says_how_to_get_it(monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "pgmpy", None)  # as after a plain `pip install .`
+    assert load_model("net:asia").cardinality("smoke") == 2
+    (tmp_path / "a.bif").write_text("variable A { type discrete [ 2 ] { a0, a1 }; }\n"
+                                    "probability ( A ) { table 0.5, 0.5; }\n")
+    assert load_model(str(tmp_path / "a.bif")).nodes["A"].cpt.tolist() == [0.5, 0.5]
+    (tmp_path / "a.xml").write_text(XMLBIF_A)
     with pytest.raises(ModelError, match=r"pgmpy installed .*pip install 'discagg\[networks\]'"):
-        load_model("net:asia")
+        load_model(str(tmp_path / "a.xml"))
 
 
 def run(argv):
