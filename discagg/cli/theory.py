@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -150,12 +151,19 @@ def _run_counterexample(args: argparse.Namespace) -> str:
     except (CounterexampleNotFound, HypothesisError) as exc:
         raise ModelError(None, None, "inputs that admit a paradoxical model", str(exc)) from None
     model_path, realization_path = out / "model.json", out / "realization.json"
+    created = [d for d in (out, *out.parents) if not d.exists()]  # what mkdir makes, deepest first
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ModelError(str(out), "--out", "a directory that can be created", exc.strerror or str(exc)) from None
-    write_texts_atomic({model_path: dumps_model(result.model),
-                        realization_path: dumps_realization(result.realization)}, "--out")
+    try:
+        write_texts_atomic({model_path: dumps_model(result.model),
+                            realization_path: dumps_realization(result.realization)}, "--out")
+    except BaseException:  # an error or an interruption: leave no directory that this run made
+        for folder in created:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only while empty
+        raise
     check = f"discagg verify {model_path} --realization {realization_path}"
     if args.json:
         return dump({"model": str(model_path), "realization": str(realization_path),

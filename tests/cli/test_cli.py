@@ -125,3 +125,17 @@ def test_console_script_end_to_end(tmp_path):
     assert failed.returncode == 2 and failed.stdout == ""
     assert failed.stderr.strip() == (f"discagg: error: {bad}: line 1 column 2: expected valid JSON, "
                                      "found Expecting property name enclosed in double quotes")
+
+
+def test_an_interrupted_counterexample_write_leaves_no_directory_it_made(tmp_path, monkeypatch):
+    import discagg.io.files
+
+    def interrupted(*_, **__):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(discagg.io.files, "write_texts_atomic", interrupted)
+    out = tmp_path / "new" / "ce"
+    code, stdout, stderr = run(["counterexample", "--x-states", "4", "--z-states", "3", "--y-states", "4",
+                                "--x-macro", "2", "--y-macro", "2", "--seed", "1", "--out", str(out)])
+    assert code == 1 and stdout == "" and stderr.strip() == "discagg: interrupted; nothing was written"
+    assert list(tmp_path.iterdir()) == []  # neither ce nor the parent it had to create
