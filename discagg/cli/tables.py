@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from discagg.core.inspection import Inspection
+from discagg.errors import printable
 
 if TYPE_CHECKING:
     from discagg.solvers.ranges import EffectBounds
@@ -42,9 +43,12 @@ def format_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     -  --
     1  2
     """
-    widths = [max(len(str(c)) for c in col) for col in zip(header, *rows)]
-    lines = ["  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip()
-             for line in [header, ["-" * w for w in widths], *rows]]
+    # Cells are escaped before they are measured: a newline or a lone surrogate in a state name would
+    # otherwise split a row or print wider than it was counted.
+    cells = [[printable(str(c)) for c in line] for line in [header, *rows]]
+    widths = [max(len(c) for c in col) for col in zip(*cells)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip()
+             for line in [cells[0], ["-" * w for w in widths], *cells[1:]]]
     return "\n".join(lines)
 
 

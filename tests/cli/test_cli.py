@@ -139,3 +139,14 @@ def test_an_interrupted_counterexample_write_leaves_no_directory_it_made(tmp_pat
                                 "--x-macro", "2", "--y-macro", "2", "--seed", "1", "--out", str(out)])
     assert code == 1 and stdout == "" and stderr.strip() == "discagg: interrupted; nothing was written"
     assert list(tmp_path.iterdir()) == []  # neither ce nor the parent it had to create
+
+
+def test_odd_state_names_neither_split_nor_misalign_table_rows(tmp_path):
+    doc = json.loads((DATA / "cholesterol.json").read_text())
+    plain = run(["solve", str(DATA / "cholesterol.json")])[1]
+    odd = tmp_path / "odd.json"
+    odd.write_text(json.dumps(doc).replace('"LDLlo_HDLlo"', '"LDL\\nlo\\udc80"'))
+    code, out, _ = run(["solve", str(odd)])
+    assert code == 0 and len(out.splitlines()) == len(plain.splitlines())
+    header, _, low = out.splitlines()[2:5]
+    assert low.index("LDL\\nlo\\udc80=1.000") == header.index("realization")
