@@ -188,8 +188,9 @@ class Coarsening:
             raise ModelError(None, f"macro.{node}", "every macro state non-empty", f"{empty} empty")
         order = np.argsort(assignment, kind="stable")
         bounds = np.concatenate([[0], np.cumsum(counts)])
-        members = tuple(tuple(micro_states[i] for i in order[bounds[k]:bounds[k + 1]])
-                        for k in range(len(macro_states)))
+        ordered = [micro_states[i] for i in order.tolist()]  # Python ints: indexing by numpy scalars is slow
+        bounds_list = bounds.tolist()
+        members = tuple(tuple(ordered[bounds_list[k]:bounds_list[k + 1]]) for k in range(len(macro_states)))
         return cls(node, micro_states, macro_states, members, readonly(assignment))
 
     @property
