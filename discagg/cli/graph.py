@@ -45,7 +45,7 @@ def _run_graph(args: argparse.Namespace) -> str:
     except DiscaggError as exc:
         if isinstance(exc, ModelError):
             raise
-        raise ModelError(None, "graph", "matplotlib installed", str(exc)) from None
+        raise ModelError(None, "graph", "matplotlib installed to draw", str(exc)) from None
     if args.json:
         return dump({"wrote": args.out, "graph": kind, "intervene": args.intervene,
                      "nodes": drawn.number_of_nodes(), "edges": drawn.number_of_edges()})

@@ -25,7 +25,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 def _run_networks(args: argparse.Namespace) -> str:
     from discagg.cli.tables import format_table
-    from discagg.io.shipped import EXAMPLE_PREFIX, NETWORK_PREFIX, example_names, network_catalogue
+    from discagg.io.shipped import EXAMPLE_PREFIX, NETWORK_PREFIX, example_names, network_catalogue, provenance_path
 
     catalogue = network_catalogue()
     if args.json:
@@ -37,4 +37,4 @@ def _run_networks(args: argparse.Namespace) -> str:
              str(n.summary.parameters)] for n in catalogue]
     return (format_table(["network", "nodes", "arcs", "max states", "CPT entries"], rows)
             + "\n\nexample models: " + " ".join(f"{EXAMPLE_PREFIX}{name}" for name in example_names())
-            + "\nsources and citations: data/networks/PROVENANCE.md")
+            + f"\nsources and citations: {provenance_path()}")

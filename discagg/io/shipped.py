@@ -21,7 +21,7 @@ from discagg.errors import ModelError
 from discagg.io.network_scan import NetworkSummary, scan_bif
 
 __all__ = ["NETWORK_PREFIX", "EXAMPLE_PREFIX", "ShippedNetwork", "network_names", "example_names", "network_text",
-           "load_network", "load_example", "network_catalogue", "provenance"]
+           "load_network", "load_example", "network_catalogue", "provenance", "provenance_path"]
 
 NETWORK_PREFIX = "net:"
 EXAMPLE_PREFIX = "example:"
@@ -113,6 +113,11 @@ def network_catalogue() -> tuple[ShippedNetwork, ...]:
     """Every shipped network with its size, from a scan of its declarations (no pgmpy needed)."""
     return tuple(ShippedNetwork(name, scan_bif(network_text(name), f"{NETWORK_PREFIX}{name}"))
                  for name in network_names())
+
+
+def provenance_path() -> str:
+    """Where the installed ``PROVENANCE.md`` of the shipped networks is (a path to open)."""
+    return str(_data() / "networks" / "PROVENANCE.md")
 
 
 def provenance() -> str:

@@ -73,7 +73,7 @@ def draw_graph(graph: nx.DiGraph, path: str | os.PathLike[str], *, title: str = 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        raise DiscaggError("drawing needs matplotlib: pip install 'discagg[plot]'") from None
+        raise DiscaggError("no module named matplotlib (pip install 'discagg[plot]')") from None
     pos = _layout(graph, graph if layout is None else layout)
     xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
     figure, axes = plt.subplots(figsize=(2.5 + 0.9 * (max(xs) - min(xs)), 2.0 + 0.9 * (max(ys) - min(ys))))
