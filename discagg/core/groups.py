@@ -226,7 +226,10 @@ def parse_group(text: str, states: Mapping[str, Sequence[str]], *, option: str =
         try:
             result = float(value)
         except ValueError:
-            raise ModelError(None, option, "numeric bin edges", repr(value)) from None
+            raise ModelError(None, option, "numeric bin edges", repr(value[:40])) from None
+        if not math.isfinite(result):
+            shown = value if len(value) <= 20 else f"{value[:20]}... ({len(value)} characters)"
+            raise ModelError(None, option, "bin edges within float64's finite range", shown)
         return int(result) if result.is_integer() else result
 
     if match["threshold"] is not None:

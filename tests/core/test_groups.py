@@ -59,6 +59,13 @@ def test_parse_group_syntax():
     assert parse_group("A", STATES) == ("A", ("A",), None)
 
 
+@pytest.mark.parametrize("spec", ["sum>=" + "9" * 5000, "sum@1," + "9" * 400, "sum>=-" + "9" * 400])
+def test_bin_edges_beyond_float64_are_refused_with_a_short_message(spec):
+    with pytest.raises(ModelError, match=r"--cause: expected bin edges within float64's finite range") as info:
+        parse_group(f"A,B:{spec}", STATES, option="--cause")
+    assert len(str(info.value)) < 200
+
+
 @pytest.mark.filterwarnings("ignore::discagg.CoarseningWarning")  # the binary effect C keeps its two states
 def test_groups_round_trip_in_the_file_format():
     doc = {
