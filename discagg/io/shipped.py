@@ -15,6 +15,7 @@ import importlib.resources
 import re
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
+from pathlib import Path
 
 from discagg.core.model import CausalModel
 from discagg.errors import ModelError
@@ -37,7 +38,17 @@ class ShippedNetwork:
 
 
 def _data() -> Traversable:
-    return importlib.resources.files("discagg.data")
+    """The shipped data: the installed package ``discagg.data``, or ``data/`` of a source checkout.
+
+    ``pyproject.toml`` installs the top-level ``data/`` directory as ``discagg.data``. When
+    ``discagg`` is imported from a checkout instead (``python -m pytest`` in the repository puts
+    the checkout first on ``sys.path``), that package does not exist, and the directory it is
+    made from is read directly.
+    """
+    try:
+        return importlib.resources.files("discagg.data")
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[2] / "data"
 
 
 def network_names() -> tuple[str, ...]:
