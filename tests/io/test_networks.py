@@ -244,3 +244,22 @@ def test_more_shipped_networks_load_with_pgmpy_and_agree_with_the_scan(name):
     summary = {e.name: e.summary for e in network_catalogue()}[name]
     assert len(model.nodes) == summary.nodes and model.graph.number_of_edges() == summary.arcs
     assert sum(node.cpt.size for node in model.nodes.values()) == summary.parameters
+
+
+def test_the_shipped_data_is_found_with_or_without_the_installed_data_package(monkeypatch):
+    """Installed, it is the package discagg.data; imported from a checkout, the top-level data/ directory."""
+    import importlib.resources
+
+    from discagg.io import shipped
+
+    installed = shipped.network_names(), shipped.example_names()
+    real = importlib.resources.files
+
+    def checkout(package):
+        if package == "discagg.data":
+            raise ModuleNotFoundError("No module named 'discagg.data'")
+        return real(package)
+
+    monkeypatch.setattr(importlib.resources, "files", checkout)
+    assert (shipped.network_names(), shipped.example_names()) == installed
+    assert len(installed[0]) == 24 and load_model("net:asia").cardinality("smoke") == 2
