@@ -61,7 +61,13 @@ def arrays(bits: int, seed: int) -> dict[str, Any]:
         counts += (np.arange(2**bits) >> b) & 1
     out = {"pz": rng.dirichlet(np.ones(nz)), "px": px, "py": py, "counts": counts}
     for array in out.values():
-        array.setflags(write=False)  # the ownership rule: a read-only array is kept, not copied
+        # The ownership rule: an array nothing can write to any more is kept, not copied. px is a view
+        # (a reshape) of the last product, so that array is frozen too, base first.
+        chain = [array]
+        while isinstance(chain[-1].base, np.ndarray):
+            chain.append(chain[-1].base)
+        for a in reversed(chain):
+            a.setflags(write=False)
     # The micro state names are the user's data too, made once here: formatting a million strings
     # (about 0.4 s) is not discagg's construction.
     return {**out, "states": [format(i, f"0{bits}b") for i in range(2**bits)]}

@@ -177,6 +177,8 @@ class Aggregation:
         # tolerance (e.g. BIF files rounded to 8 decimals), so normalise it, as the
         # observational conditionals are, lest that defect look like confounding.
         rows /= rows.sum(axis=1, keepdims=True)
+        if present == causes:  # nothing to broadcast: the contraction's own (new) array is the table
+            return joint, compact.reshape(shape)
         kernel = np.empty(shape, dtype=compact.dtype)
         axes = tuple(slice(None) if c in present else None for c in causes) + (slice(None),) * len(effects)
         kernel.reshape(tuple(cards[c] for c in causes) + compact.shape[len(present):])[...] = compact[axes]

@@ -288,12 +288,13 @@ class Coarsening:
             )
         if exact:
             summed = np.stack([moved[self.fibre(k)].sum(axis=0) for k in range(self.n_macro)])
-        else:
-            # Each fibre summed in micro-state order, as a sparse 0/1 product would, without scipy and
-            # without a copy when the fibres are contiguous (a gathered copy otherwise).
-            order, starts = self._order
-            summed = np.add.reduceat(moved if order is None else np.take(moved, order, axis=0), starts, axis=0)
-        return np.moveaxis(summed, 0, axis)
+            return np.moveaxis(summed, 0, axis)
+        # Each fibre summed in micro-state order, as a sparse 0/1 product would, without scipy and
+        # without a copy when the fibres are contiguous (a gathered copy otherwise), along the axis
+        # itself: the result is then C-ordered as it stands (a moved axis would need another copy).
+        order, starts = self._order
+        axis = axis % p.ndim
+        return np.add.reduceat(p if order is None else np.take(p, order, axis=axis), starts, axis=axis)
 
     def to_mapping(self) -> dict[str, list[str]]:
         """The ``{macro state: [micro states]}`` mapping, as declared."""

@@ -81,3 +81,14 @@ def test_missing_coarsening_is_reported():
     a, b, _ = chain()
     with pytest.raises(ModelError, match=r"macro\.B: expected a coarsening"):
         CausalModel([a, b]).coarsening("B")
+
+
+def test_a_bad_row_beyond_the_first_block_of_rows_is_named_exactly():
+    from discagg.core.validation import _ROW_BLOCK
+
+    parent = Node("P", [f"p{i}" for i in range(_ROW_BLOCK + 10)], [], np.full(_ROW_BLOCK + 10, 1.0 / (_ROW_BLOCK + 10)))
+    cpt = np.full((_ROW_BLOCK + 10, 2), 0.5)
+    cpt[_ROW_BLOCK + 3] = [0.5, 0.6]
+    with pytest.raises(ModelError, match=rf"^nodes\.Y\.cpt\[{_ROW_BLOCK + 3}\]: expected entries summing to 1 "
+                                         r"\(within 1e-06\), found sum 1\.1"):
+        CausalModel([parent, Node("Y", ["y0", "y1"], ["P"], cpt)])
