@@ -84,11 +84,25 @@ def test_missing_coarsening_is_reported():
 
 
 def test_a_bad_row_beyond_the_first_block_of_rows_is_named_exactly():
-    from discagg.core.validation import _ROW_BLOCK
+    from discagg.core.validation import _BLOCK_ENTRIES
+
+    _ROW_BLOCK = _BLOCK_ENTRIES // 2  # rows of two states in one block
 
     parent = Node("P", [f"p{i}" for i in range(_ROW_BLOCK + 10)], [], np.full(_ROW_BLOCK + 10, 1.0 / (_ROW_BLOCK + 10)))
     cpt = np.full((_ROW_BLOCK + 10, 2), 0.5)
     cpt[_ROW_BLOCK + 3] = [0.5, 0.6]
     with pytest.raises(ModelError, match=rf"^nodes\.Y\.cpt\[{_ROW_BLOCK + 3}\]: expected entries summing to 1 "
                                          r"\(within 1e-06\), found sum 1\.1"):
+        CausalModel([parent, Node("Y", ["y0", "y1"], ["P"], cpt)])
+
+
+def test_a_bad_entry_in_a_later_block_is_reported_before_a_bad_row_sum_in_an_earlier_one():
+    from discagg.core.validation import _BLOCK_ENTRIES
+
+    n = _BLOCK_ENTRIES  # rows of two states: two blocks
+    parent = Node("P", [f"p{i}" for i in range(n)], [], np.full(n, 1.0 / n))
+    cpt = np.full((n, 2), 0.5)
+    cpt[1] = [0.5, 0.6]           # a bad row sum in the first block
+    cpt[n - 1, 0] = np.nan        # a non-finite entry in the last block
+    with pytest.raises(ModelError, match=rf"^nodes\.Y\.cpt\[{n - 1}\]\[0\]: expected a finite probability"):
         CausalModel([parent, Node("Y", ["y0", "y1"], ["P"], cpt)])
