@@ -68,6 +68,9 @@ _WHOLE = 256
 # (beyond that the correction is below float64 resolution of the solution).
 _REFINE_ROUNDS = 3
 _REFINE_FLOOR = 1e-14
+# and by at most this factor more each round than the round before (the first from 1): scaled by
+# the full 1 / 1e-10 at once, the correction LP has costs of 1e9 and HiGHS ends in "solve error".
+_REFINE_GROWTH = 1e6
 # Directions whose singular value is below this fraction of the largest are
 # numerically null (sqrt of the float64 epsilon): solving along them amplifies
 # rounding by more than the float resolution can support.
@@ -269,8 +272,8 @@ def _scipy_gap(K: np.ndarray, o: np.ndarray, equality: float | None = None) -> G
     :data:`_REFINE_ROUNDS` rounds of *iterative refinement* (Gleixner, Steffy and
     Wolter, "Iterative refinement for linear programming", INFORMS J. Comput.
     28(3), 2016) solve the same LP for the scaled primal residual and
-    reduced-cost violation and add the correction; each round gains about the
-    solver's tolerance in accuracy. The best solution (decided, else in the
+    reduced-cost violation and add the correction; the scale grows by at most
+    :data:`_REFINE_GROWTH` a round, as that paper limits it. The best solution (decided, else in the
     window, else the last) is returned.
     """
     m, d = K.shape
@@ -282,6 +285,7 @@ def _scipy_gap(K: np.ndarray, o: np.ndarray, equality: float | None = None) -> G
     best = _finish(K, o, x[:m], y[:d], 1, "scipy")
     if equality is None:
         return best
+    scale_p = scale_d = 1.0
     for _ in range(_REFINE_ROUNDS):
         if _rank(best, equality) == 2:
             break
@@ -289,8 +293,8 @@ def _scipy_gap(K: np.ndarray, o: np.ndarray, equality: float | None = None) -> G
         reduced = cost - A.T @ y
         primal_error = max(float(np.abs(residual).max()), float(-np.minimum(x, 0.0).min()))
         dual_error = float(-np.minimum(reduced, 0.0).min())
-        scale_p = 1.0 / max(primal_error, _REFINE_FLOOR)
-        scale_d = 1.0 / max(dual_error, _REFINE_FLOOR)
+        scale_p = min(1.0 / max(primal_error, _REFINE_FLOOR), _REFINE_GROWTH * scale_p)
+        scale_d = min(1.0 / max(dual_error, _REFINE_FLOOR), _REFINE_GROWTH * scale_d)
         correction = _linprog(scale_d * reduced, A, scale_p * residual, lower=-scale_p * x)
         if correction.status != 0:
             break  # the correction LP failed: keep the best solution so far
