@@ -299,8 +299,9 @@ def as_aggregation(
     Raises
     ------
     ModelError
-        ``cause`` or ``effect`` given with an :class:`Aggregation`, which has both
-        already; or what :meth:`Aggregation.of` raises.
+        ``cause``, ``effect`` or another ``tolerance`` given with an
+        :class:`Aggregation`, which has them already; or what
+        :meth:`Aggregation.of` raises.
 
     Examples
     --------
@@ -312,5 +313,8 @@ def as_aggregation(
         if cause is not None or effect is not None:
             raise ModelError(None, None, "cause and effect with a model, not with an Aggregation (which fixes both)",
                              f"cause={cause!r}, effect={effect!r}")
+        if tolerance not in (DEFAULT_TOLERANCE, source.tolerance):
+            raise ModelError(None, None, "a tolerance with a model, not with an Aggregation (which has its own)",
+                             repr(tolerance))
         return source
     return Aggregation.of(source, cause, effect, tolerance=tolerance)

@@ -40,13 +40,25 @@ from discagg.core.model import CausalModel, Node
 from discagg.errors import ModelError
 from discagg.io.network_scan import scan_bif
 
-__all__ = ["read_bif_text"]
+__all__ = ["read_bif_text", "without_comments"]
 
-_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+_COMMENT = re.compile(r'"[^"]*"|//[^\n]*|/\*.*?\*/', re.S)  # a quoted string is matched first: kept whole
 _VARIABLE = re.compile(r"\bvariable\s+(?P<name>[^{]+?)\s*\{")
 _DISCRETE = re.compile(r"type\s+discrete\s*\[\s*\d+\s*\]\s*\{(?P<states>[^}]*)\}", re.S)
 _PROBABILITY = re.compile(r"\bprobability\s*\((?P<head>[^)]*)\)\s*\{(?P<body>[^}]*)\}", re.S)
 _ROW = re.compile(r"\((?P<states>[^)]*)\)(?P<values>.*)", re.S)
+
+
+def without_comments(text: str) -> str:
+    """BIF text with ``//`` and ``/* */`` comments blanked (not inside quoted strings) and quotes removed.
+
+    As pgmpy's reader does, every ``"`` becomes a space, so ``{ "c0", "c1" }``
+    declares the states ``c0`` and ``c1``.
+
+    >>> without_comments('property "see http://x"; /* old */ { "c0", c1 } // note')
+    'property  see http://x ;   {  c0 , c1 }  '
+    """
+    return _COMMENT.sub(lambda m: m.group(0) if m.group(0).startswith('"') else " ", text).replace('"', " ")
 
 
 def _numbers(text: str, source: str, where: str) -> np.ndarray:
@@ -159,7 +171,7 @@ def read_bif_text(text: str, *, source: str, name: str, description: str = "") -
     >>> m.nodes["B"].cpt.tolist()
     [[0.9, 0.1], [0.2, 0.8]]
     """
-    text = _COMMENT.sub(" ", text)
+    text = without_comments(text)
     scan_bif(text, source)
     states: dict[str, list[str]] = {}
     starts = list(_VARIABLE.finditer(text))

@@ -23,7 +23,7 @@ import numpy as np
 
 from discagg.core.model import CausalModel, Node
 from discagg.errors import ModelError
-from discagg.io.bif import read_bif_text
+from discagg.io.bif import read_bif_text, without_comments
 from discagg.io.files import atomic_output, read_input_bytes
 from discagg.io.network_scan import scan_bif, scan_xmlbif
 
@@ -106,7 +106,7 @@ def read_network_text(text: str, kind: str, *, source: str, name: str, descripti
     ModelError
         Naming ``source``.
     """
-    summary = scan_bif(text, source) if kind == "bif" else scan_xmlbif(text, source)
+    summary = scan_bif(without_comments(text), source) if kind == "bif" else scan_xmlbif(text, source)
     if summary.nodes == 0:
         raise ModelError(source, None, f"a {kind.upper()} network with at least one variable", "none")
     if kind == "bif":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import networkx as nx
 
@@ -65,7 +66,10 @@ def draw_graph(graph: nx.DiGraph, path: str | os.PathLike[str], *, title: str = 
         When matplotlib is not installed.
     """
     target = check_output_path(path, "--out")
-    if target.suffix.lower() not in _FORMATS:
+    # The format is the one the given name asks for (a symbolic link named g.png is written through as a PNG,
+    # whatever the name of the file it points to).
+    image_format = Path(path).suffix.lower()
+    if image_format not in _FORMATS:
         raise ModelError(None, "--out", f"a file name ending in one of {list(_FORMATS)}", repr(str(path)))
     try:
         import matplotlib
@@ -98,6 +102,6 @@ def draw_graph(graph: nx.DiGraph, path: str | os.PathLike[str], *, title: str = 
         axes.margins(0.15)
         figure.tight_layout()
         with atomic_output(target, "--out") as temporary:  # a killed run leaves no partial image
-            figure.savefig(temporary, format=target.suffix.lower().lstrip("."))
+            figure.savefig(temporary, format=image_format.lstrip("."))
     finally:
         plt.close(figure)

@@ -150,3 +150,13 @@ def test_odd_state_names_neither_split_nor_misalign_table_rows(tmp_path):
     assert code == 0 and len(out.splitlines()) == len(plain.splitlines())
     header, _, low = out.splitlines()[2:5]
     assert low.index("LDL\\nlo\\udc80=1.000") == header.index("realization")
+
+
+def test_graph_through_a_link_takes_the_format_from_the_name_given(tmp_path):
+    pytest.importorskip("matplotlib")
+    (tmp_path / "blob").write_bytes(b"")
+    link = tmp_path / "graph.png"
+    link.symlink_to("blob")
+    code, _, err = run(["graph", str(DATA / "cholesterol.json"), "--out", str(link)])
+    assert code == 0, err
+    assert link.is_symlink() and (tmp_path / "blob").read_bytes().startswith(b"\x89PNG")

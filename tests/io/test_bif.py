@@ -82,3 +82,22 @@ def test_a_variable_without_a_block_and_a_block_for_an_unknown_parent_are_refuse
         read_bif_text(TWO + ROOT, source="bad.bif", name="bad")
     with pytest.raises(ModelError, match=r"^bad.bif: probability B: expected parents declared as variables \['A', 'B'\], found 'C'"):
         read_bif_text(TWO + ROOT + "probability ( B | C ) { table 1, 0, 0; }", source="bad.bif", name="bad")
+
+
+def test_quotes_and_comment_markers_inside_quotes_are_read_as_pgmpy_reads_them(tmp_path):
+    from discagg import load_model
+
+    text = ('variable A {\n  type discrete [ 2 ] { "a0", "a1" };\n}\n'
+            'variable B {\n  type discrete [ 2 ] { b0, b1 };\n}\n'
+            'probability ( A ) {\n  table 0.3, 0.7;\n}\n'
+            'probability ( B | A ) {\n  property "source http://example.org/x" ;\n'
+            '  (a0) 0.1, 0.9;\n  (a1) 0.5, 0.5;\n}\n'
+            '/* an old block:\nprobability ( A ) {\n  table 0.5, 0.5;\n}\n*/\n')
+    ours, theirs = read_bif_text(text, source="q.bif", name="q"), pgmpy_model(text, "q")
+    for name in ("A", "B"):
+        assert ours.nodes[name].states == theirs.nodes[name].states
+        assert np.array_equal(ours.nodes[name].cpt, theirs.nodes[name].cpt)
+    assert ours.nodes["A"].states == ("a0", "a1")
+    path = tmp_path / "q.bif"
+    path.write_text(text)
+    assert load_model(str(path)).nodes["B"].cpt.tolist() == [[0.1, 0.9], [0.5, 0.5]]  # the scan ignores comments too

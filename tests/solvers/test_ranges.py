@@ -99,3 +99,12 @@ def test_cause_with_an_aggregation_is_refused():
     agg = Aggregation.of(load_model(DATA / "shops.json"))
     with pytest.raises(ModelError, match="not with an Aggregation"):
         most_inducing(agg, cause="X")
+
+
+def test_another_tolerance_with_an_aggregation_is_refused():
+    from discagg import Tolerance
+
+    agg = Aggregation.of(load_model(DATA / "shops.json"))
+    with pytest.raises(ModelError, match="a tolerance with a model, not with an Aggregation"):
+        effect_bounds(agg, tolerance=Tolerance(equality=1e-6))
+    assert effect_bounds(agg, tolerance=agg.tolerance).states  # the aggregation's own is fine
