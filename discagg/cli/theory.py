@@ -153,10 +153,10 @@ def _run_counterexample(args: argparse.Namespace) -> str:
     model_path, realization_path = out / "model.json", out / "realization.json"
     created = [d for d in (out, *out.parents) if not d.exists()]  # what mkdir makes, deepest first
     try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ModelError(str(out), "--out", "a directory that can be created", exc.strerror or str(exc)) from None
-    try:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ModelError(str(out), "--out", "a directory that can be created", exc.strerror or str(exc)) from None
         write_texts_atomic({model_path: dumps_model(result.model),
                             realization_path: dumps_realization(result.realization)}, "--out")
     except BaseException:  # an error or an interruption: leave no directory that this run made
