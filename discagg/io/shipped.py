@@ -22,7 +22,7 @@ from discagg.errors import ModelError
 from discagg.io.network_scan import NetworkSummary, scan_bif
 
 __all__ = ["NETWORK_PREFIX", "EXAMPLE_PREFIX", "ShippedNetwork", "network_names", "example_names", "network_text",
-           "load_network", "load_example", "network_catalogue", "provenance", "provenance_path"]
+           "load_network", "load_example", "example_realization_text", "network_catalogue", "provenance", "provenance_path"]
 
 NETWORK_PREFIX = "net:"
 EXAMPLE_PREFIX = "example:"
@@ -118,6 +118,16 @@ def load_example(name: str) -> CausalModel:
     entry = _data() / "counterexample" / "model.json" if name == "counterexample" else _data() / f"{name}.json"
     source = f"{EXAMPLE_PREFIX}{name}"
     return model_from_dict(parse_json(entry.read_text(encoding="utf-8"), source), source=source, default_name=name)
+
+
+def example_realization_text(name: str) -> str:
+    """The ``discagg/realization-v1`` text shipped with example ``name`` (only ``counterexample`` has one).
+
+    >>> example_realization_text("counterexample").split('"')[3]
+    'discagg/realization-v1'
+    """
+    _checked(name, ("counterexample",), EXAMPLE_PREFIX, "example realization")
+    return (_data() / "counterexample" / "realization.json").read_text(encoding="utf-8")
 
 
 def network_catalogue() -> tuple[ShippedNetwork, ...]:

@@ -20,7 +20,16 @@ from discagg.core.model import CausalModel
 from discagg.core.realization import RealizationFamily
 from discagg.errors import ModelError, describe, preview
 from discagg.io.files import write_text_atomic
-from discagg.io.json_files import check_keys, nonempty_string, number, read_json, require_object, with_source
+from discagg.io.json_files import (
+    check_keys,
+    nonempty_string,
+    number,
+    parse_json,
+    read_json,
+    require_object,
+    with_source,
+)
+from discagg.io.shipped import EXAMPLE_PREFIX, example_realization_text
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
 __all__ = ["REALIZATION_FORMAT", "load_values", "load_targets", "realization_to_dict", "dumps_realization",
@@ -144,6 +153,9 @@ def load_realization(
 ) -> RealizationFamily:
     """Load a ``discagg/realization-v1`` file for a node of ``model`` and validate it.
 
+    ``path`` may also be ``example:counterexample``: the realization family
+    shipped with that example model.
+
     Raises
     ------
     ModelError
@@ -151,7 +163,10 @@ def load_realization(
         over its fibre (a :class:`~discagg.errors.RealizationError`).
     """
     source = str(path)
-    data = read_json(path)
+    if source.startswith(EXAMPLE_PREFIX):
+        data = parse_json(example_realization_text(source[len(EXAMPLE_PREFIX):]), source)
+    else:
+        data = read_json(path)
     try:
         data = require_object(data, "", "a JSON object with keys 'format', 'cause' and 'realization'")
         check_keys(data, ("format", "cause", "realization"), ("format", "cause", "realization"), "")

@@ -221,3 +221,14 @@ def test_lone_surrogates_and_newlines_in_names_print_escaped(away):
     bad.write_text(text.replace('"Diet"', '"Di\\net"', 1))
     result = discagg("inspect", str(bad), "--cause", "nope\nline2", cwd=away)
     assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+
+
+def test_the_shipped_counterexample_verifies_exactly_from_elsewhere(away):
+    doc = ok_json(discagg("verify", "example:counterexample", "--realization", "example:counterexample", "--exact",
+                          "--json", cwd=away))
+    assert doc["ok"] is True
+    conclusions = [c for c in doc["checks"] if c["result"] == "theorem-3.2" and c["kind"] == "conclusion"]
+    assert conclusions and all(c["holds"] and c["holds_exactly"] for c in conclusions)
+    result = discagg("verify", "example:counterexample", "--realization", "example:cholesterol", cwd=away)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "expected a shipped example realization ['counterexample']" in result.stderr
