@@ -38,27 +38,11 @@ import numpy as np
 
 from discagg.core.model import CausalModel, Node
 from discagg.errors import ModelError
-from discagg.io.network_scan import scan_bif
+from discagg.io.network_scan import bif_declarations, summarise_bif
 
-__all__ = ["read_bif_text", "without_comments"]
+__all__ = ["read_bif_text"]
 
-_COMMENT = re.compile(r'"[^"]*"|//[^\n]*|/\*.*?\*/', re.S)  # a quoted string is matched first: kept whole
-_VARIABLE = re.compile(r"\bvariable\s+(?P<name>[^{]+?)\s*\{")
-_DISCRETE = re.compile(r"type\s+discrete\s*\[\s*\d+\s*\]\s*\{(?P<states>[^}]*)\}", re.S)
-_PROBABILITY = re.compile(r"\bprobability\s*\((?P<head>[^)]*)\)\s*\{(?P<body>[^}]*)\}", re.S)
 _ROW = re.compile(r"\((?P<states>[^)]*)\)(?P<values>.*)", re.S)
-
-
-def without_comments(text: str) -> str:
-    """BIF text with ``//`` and ``/* */`` comments blanked (not inside quoted strings) and quotes removed.
-
-    As pgmpy's reader does, every ``"`` becomes a space, so ``{ "c0", "c1" }``
-    declares the states ``c0`` and ``c1``.
-
-    >>> without_comments('property "see http://x"; /* old */ { "c0", c1 } // note')
-    'property  see http://x ;   {  c0 , c1 }  '
-    """
-    return _COMMENT.sub(lambda m: m.group(0) if m.group(0).startswith('"') else " ", text).replace('"', " ")
 
 
 def _numbers(text: str, source: str, where: str) -> np.ndarray:
@@ -77,15 +61,6 @@ def _is_float(token: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _head(text: str) -> tuple[str, list[str]]:
-    """``X | P1, P2`` (or ``X P1 P2``, as pgmpy also reads it): the child and its parents."""
-    if "|" in text:
-        child, _, rest = text.partition("|")
-        return child.strip(), [p.strip() for p in rest.split(",") if p.strip()]
-    names = [n for n in re.split(r"[\s,]+", text) if n]
-    return (names[0] if names else ""), names[1:]
 
 
 def _table(child: str, parents: list[str], body: str, states: dict[str, list[str]], source: str
@@ -145,9 +120,10 @@ def _table(child: str, parents: list[str], body: str, states: dict[str, list[str
 def read_bif_text(text: str, *, source: str, name: str, description: str = "") -> CausalModel:
     """Build a model from BIF text.
 
-    The text is scanned first (:func:`~discagg.io.network_scan.scan_bif`: state
-    counts as declared, one block per variable, every CPT within
-    :mod:`discagg.limits`), so nothing beyond the size limit is allocated.
+    The declarations are read first (:func:`~discagg.io.network_scan.bif_declarations`:
+    comments removed, state counts as declared, one block per variable, every
+    CPT within :mod:`discagg.limits`), so nothing beyond the size limit is
+    allocated; this module then reads the numbers of each block.
 
     Parameters
     ----------
@@ -171,24 +147,10 @@ def read_bif_text(text: str, *, source: str, name: str, description: str = "") -
     >>> m.nodes["B"].cpt.tolist()
     [[0.9, 0.1], [0.2, 0.8]]
     """
-    text = without_comments(text)
-    scan_bif(text, source)
-    states: dict[str, list[str]] = {}
-    starts = list(_VARIABLE.finditer(text))
-    for match, following in zip(starts, starts[1:] + [None]):
-        end = following.start() if following is not None else len(text)
-        discrete = _DISCRETE.search(text, match.end(), end)
-        if discrete is None:  # scan_bif has refused this already; kept for a reader used on its own
-            raise ModelError(source, f"variable {match['name']}", "a declaration 'type discrete [ N ] { ... }'",
-                             "none")
-        states[match["name"]] = [s.strip() for s in discrete["states"].split(",") if s.strip()]
-    blocks: dict[str, tuple[list[str], str]] = {}
-    for match in _PROBABILITY.finditer(text):
-        child, parents = _head(match["head"])
-        for node in (child, *parents):
-            if node not in states:
-                raise ModelError(source, f"probability ( {child} )", "declared variables", repr(node))
-        blocks[child] = (parents, match["body"])
+    declared = bif_declarations(text, source)
+    if summarise_bif(declared, source).nodes == 0:  # every parent declared, every CPT within the limit
+        raise ModelError(source, None, "a BIF network with at least one variable", "none")
+    states, blocks = declared.states, declared.blocks
     nodes = []
     for child in states:
         if child not in blocks:

@@ -23,9 +23,9 @@ import numpy as np
 
 from discagg.core.model import CausalModel, Node
 from discagg.errors import ModelError
-from discagg.io.bif import read_bif_text, without_comments
+from discagg.io.bif import read_bif_text
 from discagg.io.files import atomic_output, read_input_bytes
-from discagg.io.network_scan import scan_bif, scan_xmlbif
+from discagg.io.network_scan import scan_xmlbif
 
 __all__ = ["from_pgmpy", "to_pgmpy", "load_bif", "load_xmlbif", "read_network_text", "save_bif", "save_xmlbif"]
 
@@ -106,20 +106,18 @@ def read_network_text(text: str, kind: str, *, source: str, name: str, descripti
     ModelError
         Naming ``source``.
     """
-    summary = scan_bif(without_comments(text), source) if kind == "bif" else scan_xmlbif(text, source)
-    if summary.nodes == 0:
-        raise ModelError(source, None, f"a {kind.upper()} network with at least one variable", "none")
     if kind == "bif":
         return read_bif_text(text, source=source, name=name, description=description)
+    if scan_xmlbif(text, source).nodes == 0:
+        raise ModelError(source, None, "a XMLBIF network with at least one variable", "none")
     _pgmpy(source)
     from pgmpy import readwrite
 
-    reader = readwrite.BIFReader if kind == "bif" else readwrite.XMLBIFReader
     try:
-        network = reader(string=text).get_model()
+        network = readwrite.XMLBIFReader(string=text).get_model()
     except Exception as exc:  # pgmpy raises many kinds; report them as one-line input errors
         message = " ".join(str(exc).split()) or type(exc).__name__
-        raise ModelError(source, None, f"a {'BIF' if kind == 'bif' else 'XMLBIF'} file pgmpy can read",
+        raise ModelError(source, None, "a XMLBIF file pgmpy can read",
                          f"{type(exc).__name__}: {message[:200]}") from None
     return from_pgmpy(network, name=name, description=description, source=source)
 
