@@ -123,13 +123,7 @@ def exact_min_gap(K: np.ndarray, o: np.ndarray, *, max_pivots: int = 100_000) ->
         pivots += 1
         if pivots > max_pivots:
             raise RuntimeError("exact simplex exceeded its pivot budget")
-        best_ratio, leave = None, -1
-        for r in range(rows):
-            a = table[r][entering]
-            if a > 0:
-                ratio = table[r][-1] / a
-                if best_ratio is None or ratio < best_ratio or (ratio == best_ratio and basis[r] < basis[leave]):
-                    best_ratio, leave = ratio, r
+        leave = _leaving_row(table, basis, entering)
         if leave < 0:  # cannot happen: the objective is bounded below by 0
             raise RuntimeError("exact simplex: unbounded direction in a bounded LP")
         _pivot(table, leave, entering, width)
@@ -139,6 +133,22 @@ def exact_min_gap(K: np.ndarray, o: np.ndarray, *, max_pivots: int = 100_000) ->
         x[j] = table[r][-1]
     gap = sum((cost[j] * x[j] for j in range(n)), Fraction(0))
     return ExactGap(x[:m], gap, [2 * duals[i] for i in range(d)], pivots)
+
+
+def _leaving_row(table: list[list[Fraction]], basis: list[int], entering: int) -> int:
+    """The ratio test: the row whose basic variable leaves when ``entering`` enters (-1 if none bounds it).
+
+    Ties go to the smallest basic variable (Bland's rule, which with the
+    entering rule of the callers rules out cycling).
+    """
+    best, leave = None, -1
+    for r, row in enumerate(table):
+        a = row[entering]
+        if a > 0:
+            ratio = row[-1] / a
+            if best is None or ratio < best or (ratio == best and basis[r] < basis[leave]):
+                best, leave = ratio, r
+    return leave
 
 
 def _pivot(table: list[list[Fraction]], r: int, j: int, width: int) -> None:
@@ -232,13 +242,7 @@ def _simplex(table: list[list[Fraction]], basis: list[int], cost: list[Fraction]
                 break
         if entering < 0:
             return
-        best, leave = None, -1
-        for i in range(rows):
-            a = table[i][entering]
-            if a > 0:
-                ratio = table[i][-1] / a
-                if best is None or ratio < best or (ratio == best and basis[i] < basis[leave]):
-                    best, leave = ratio, i
+        leave = _leaving_row(table, basis, entering)
         if leave < 0:
             raise ValueError("exact_lp: unbounded")
         _pivot(table, leave, entering, width)
