@@ -17,6 +17,7 @@ __all__ = [
     "ModelError",
     "RealizationError",
     "SolverError",
+    "AssumptionWarning",
     "CoarseningWarning",
     "UnrepresentableNumber",
     "describe",
@@ -83,6 +84,10 @@ class RealizationError(ModelError):
 
 class SolverError(DiscaggError, RuntimeError):
     """A numerical solver failed (as opposed to reporting infeasibility)."""
+
+
+class AssumptionWarning(UserWarning):
+    """A query outside an assumption the paper makes (e.g. Assumption 1: no directed path inside a cause group)."""
 
 
 class CoarseningWarning(UserWarning):

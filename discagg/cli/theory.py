@@ -27,6 +27,9 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     verify_cmd.add_argument("--realization", metavar="FILE", type=input_file, help="a discagg/realization-v1 file")
     verify_cmd.add_argument("--check", metavar="NAME", action="append", choices=CHECKS,
                             help=f"a result to check ({', '.join(CHECKS)}); repeatable")
+    verify_cmd.add_argument("--adjust", metavar="B1,B2", type=_names,
+                            help="theorem-4.1's adjustment set: macro variables by node name or bar(NODE), "
+                                 "comma-separated ('' for the empty set); default every non-descendant of the cause")
     verify_cmd.add_argument("--exact", action="store_true",
                             help="also redo every check in rational arithmetic and report which hold exactly")
     verify_cmd.set_defaults(run=_run_verify)
@@ -58,6 +61,13 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     counter.set_defaults(run=_run_counterexample)
 
 
+def _names(text: str) -> tuple[str, ...]:
+    names = tuple(part.strip() for part in text.split(",")) if text.strip() else ()
+    if any(not name for name in names):
+        raise argparse.ArgumentTypeError(f"a comma-separated list of names, not {text!r}")
+    return names
+
+
 def _run_verify(args: argparse.Namespace) -> str:
     from discagg.cli.tables import format_table
     from discagg.io.side_files import load_realization
@@ -68,23 +78,57 @@ def _run_verify(args: argparse.Namespace) -> str:
     if family is not None and family.coarsening != agg.cause_map:
         raise ModelError(args.realization, "cause", f"a realization for the cause {agg.cause!r}",
                          repr(family.coarsening.node))
-    result = verify(agg, tuple(args.check) if args.check else None, family, exact=args.exact)
+    checks = tuple(args.check) if args.check else None
+    if args.adjust is not None and not {"theorem-4.1"} & set(checks or ()):
+        raise ModelError(None, "--adjust", "--check theorem-4.1 with it", "no theorem-4.1 check asked for")
+    result = verify(agg, checks, family, args.adjust, exact=args.exact)
     if args.json:
         text = dump(result.to_dict())
     else:
         header = ["result", "kind", "verdict", "residual"] + (["exactly"] if args.exact else []) + ["statement"]
-        rows = [[c.result, c.kind, "holds" if c.holds else ("FAILS" if c.failed else "does not hold"),
+        rows = [[c.result, c.kind, "holds" if c.holds else ("FAILS" if c.failed else "lacking" if c.not_witnessed
+                                                             else "does not hold"),
                  f"{c.residual:.3g}"] + (["yes" if c.holds_exactly else "no"] if args.exact else []) + [c.statement]
                 for c in result.checks]
-        text = (f"model {result.model}\n\n" + format_table(header, rows)
-                + "\n\n" + ("every required conclusion holds" if result.ok
-                             else "a conclusion that should hold does not"))
+        text = f"model {result.model}\n\n" + format_table(header, rows) + _adjusted_tables(result)
+        text += "\n\n" + result.summary()
         if args.exact:
             within = [c for c in result.checks if c.holds and not c.holds_exactly]
             text += ("; every statement that holds also holds exactly (rational arithmetic)" if not within else
                      f"; {len(within)} statement(s) hold only within the tolerance, not exactly")
     if not result.ok:
         raise CommandFailed(text)
+    return text
+
+
+def _adjusted_tables(result: Any) -> str:
+    """Theorem 4.1's back-door estimand and its realization's effect for the chosen set, and how the others compare."""
+    import numpy as np
+
+    from discagg.cli.tables import format_table
+
+    if not result.adjusted:
+        return ""
+    first, others = result.adjusted[0], result.adjusted[1:]
+
+    def cells(table: Any, i: int) -> str:
+        return " ".join(f"{y}={float(table[i, j]):.3f}" for j, y in enumerate(result.effect_states))
+
+    rows = [[x, cells(first.estimate, i), cells(first.realization_effect, i)] if first.defined[i]
+            else [x, "undefined (P(xbar, b) = 0 for some b with P(b) > 0)", "-"]
+            for i, x in enumerate(result.cause_states)]
+    text = (f"\n\nadjustment set B = {list(first.adjust)}; (15) residual {float(first.condition_15):.3g}\n"
+            + format_table(["xbar", "sum_b P(Ybar | xbar, b) P(b)", "effect of P(X | xbar, b)"], rows))
+    if others:
+        rows = []
+        for other in others:
+            both = np.asarray(first.defined & other.defined, dtype=bool)
+            gap = (np.abs(np.asarray(first.estimate, dtype=float) - np.asarray(other.estimate, dtype=float))
+                   .sum(axis=1)[both] / 2)
+            rows.append([", ".join(other.adjust) or "(empty)", f"{gap.max(initial=0.0):.3g}",
+                         f"{float(other.condition_15):.3g}"])
+        text += ("\n\nthe other valid back-door sets (--json lists their estimands)\n"
+                 + format_table(["B", "max TV to B's estimand", "(15) residual"], rows))
     return text
 
 
@@ -167,11 +211,12 @@ def _run_counterexample(args: argparse.Namespace) -> str:
     check = f"discagg verify {model_path} --realization {realization_path}"
     if args.json:
         return dump({"model": str(model_path), "realization": str(realization_path),
-                     "hypotheses": [{"name": h.name, "holds": h.holds, "detail": h.detail}
+                     "hypotheses": [{"name": h.name, "holds": h.holds, "detail": h.detail, "stated": h.stated}
                                     for h in result.hypotheses],
-                     "all_hypotheses_hold": all(h.holds for h in result.hypotheses),
+                     "all_hypotheses_hold": all(h.holds for h in result.hypotheses if h.stated),
                      "confounding": result.confounding, "verify": check})
-    lines = [f"hypothesis {h.name}: {'holds' if h.holds else 'does NOT hold'} ({h.detail})" for h in result.hypotheses]
+    lines = [f"{'hypothesis' if h.stated else 'the remark reading'} {h.name}: "
+             f"{'holds' if h.holds else 'does NOT hold'} ({h.detail})" for h in result.hypotheses]
     lines.append(f"(X, Ybar) confounding (max TV): {result.confounding:.4f}")
     lines.append(f"wrote {model_path} and {realization_path}; check with: {check}")
     return "\n".join(lines)

@@ -18,6 +18,7 @@ only speaks of the support, so they get no observational conditional and no gap.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -31,11 +32,29 @@ from discagg.core.inference import _truncated, marginal
 from discagg.core.model import CausalModel
 from discagg.core.realization import RealizationFamily
 from discagg.core.selection import select
-from discagg.errors import ModelError
+from discagg.errors import AssumptionWarning, ModelError
 from discagg.limits import check_entries
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
 __all__ = ["Aggregation", "MacroGap", "MicroConfounding", "as_aggregation", "natural_weights"]
+
+
+def _warn_paths_inside(model: CausalModel, cause: str) -> None:
+    """Warn when the cause's nodes have a directed path among them (outside the paper's Assumption 1)."""
+    members = model.members(cause)
+    if len(members) < 2:
+        return
+    import networkx as nx
+
+    inside = set(members)
+    for source in members:
+        reached = sorted(inside & nx.descendants(model.graph, source), key=members.index)
+        if reached:
+            arrow = " -> " if model.graph.has_edge(source, reached[0]) else " -> ... -> "
+            warnings.warn(f"the cause group {cause!r} has a directed path inside it ({source}{arrow}{reached[0]}): "
+                          "the paper's Assumption 1 excludes this, and do(Xbar) then fixes a node together with "
+                          "one of its causes", AssumptionWarning, stacklevel=3)
+            return
 
 
 def natural_weights(p_cause: np.ndarray, coarsening: Coarsening, support: float) -> np.ndarray:
@@ -127,6 +146,7 @@ class Aggregation:
         shared = set(model.members(cause)) & set(model.members(effect))
         if shared:
             raise ModelError(None, None, "cause and effect groups without common nodes", f"{sorted(shared)} in both")
+        _warn_paths_inside(model, cause)
         return cls(model, cause, effect, tolerance)
 
     # -- structure ------------------------------------------------------------------------

@@ -1,37 +1,61 @@
 """Verifiers for the paper's results on a concrete model.
 
-Each verifier returns :class:`Check` rows (hypotheses and conclusions, each with
-a numeric residual) computed exactly on the model's distribution with the
-project's tolerance, not by statistical tests. A :class:`Verification` passes
-when every conclusion that *should* hold does hold:
+Each verifier returns :class:`Check` rows, each with a numeric residual,
+computed exactly on the model's distribution with the project's tolerance, not
+by statistical tests. A row is one of four kinds, and the kinds say what a
+failure means:
+
+- ``hypothesis``: a premise of a theorem, reported (a failed one is no error);
+- ``conclusion``: what a theorem asserts when its hypotheses hold; a required
+  conclusion that fails would contradict the theorem (:attr:`Check.failed`);
+- ``witness``: a property the model must have to be an *example* of an
+  existence statement (Theorem 3.2 asserts that such models exist and says
+  nothing about any given one), so a failure means "not a witness";
+- ``property``: a property reported with its size (consistency), never a
+  failure;
+- ``remark``: a reading of a hypothesis that the paper gives elsewhere (the
+  remark after Theorem 3.2 bounds ``|Y|`` where the theorem bounds ``|Ȳ|``),
+  reported beside the stated one and not counted.
+
+A :class:`Verification` passes when no required conclusion fails and every
+witness property asked for holds:
 
 ``theorem-3.1``
     If (X, Y) is unconfounded in the micro model (``P(Y | x) = P(Y | do(x))``),
     the natural realization is confounding-inhibiting. The conclusion is
     required only when the hypothesis holds.
 ``theorem-3.2``
-    Whether the model is a paradoxical example for a realization family: the
-    hypotheses (triangle graph, ``|Ȳ| < min(|X|, |Z|)``, ``|X̄| < |X|``, family
-    ≠ natural) are reported, and the conclusions ((X, Y) and (X, Ȳ) confounded,
-    the family confounding-inhibiting) are required.
+    Whether the model is a *witness* of the theorem for a realization family:
+    the witness properties ((X, Y) and (X, Ȳ) confounded, the family
+    confounding-inhibiting) are checked, and the hypotheses (triangle graph,
+    ``|Ȳ| < min(|X|, |Z|)`` as the theorem states it and ``|Y| < min(|X|, |Z|)``
+    as the remark after it reads, ``|X̄| < |X|``, family ≠ natural) reported.
 ``lemma-10``
     On a chain X → Y → Z: condition (12) ``X̄ ⊥ Z̄ | Ȳ``, whether ``do(ȳ)`` by
     ``P(Y | ȳ)`` and by ``P(Y | ȳ, x̄)`` give the same effect on Z̄ (required when
     (12) holds), and the lemma's equivalence of the two (required).
 ``theorem-4.1``
-    For the query's (cause, effect) and an adjustment set B of other nodes
+    For the query's (cause, effect) and an adjustment set B̄ of macro variables
     (default: every node that is neither a descendant of the cause nor the
-    effect): the back-door criterion for B̄ in the macro graph Ḡ, condition (15)
-    in the distributional form the proof uses,
-    ``P(X̄_j | do(x_i), b) = P(X̄_j | x_i, b)``, and equality (13) for the
-    realization ``P(X_i | x̄_i, b)`` (required when both hypotheses hold).
+    effect): that P(X̄_1, ..., X̄_n) is Markov relative to the macro graph Ḡ
+    (exact local conditional independences), the back-door criterion for B̄ in
+    Ḡ, condition (15) in the distributional form the proof uses,
+    ``P(X̄_j | do(x_i), b̄) = P(X̄_j | x_i, b̄)`` (the paper prints ``(X̄_i)_{x_i}``
+    in (15); ``(X̄_j)_{x_i}`` is meant, as its own gloss says), and equality
+    (13) for the realization ``P(X_i | x̄_i, b̄)`` (required when every
+    hypothesis holds). Every valid back-door set of Ḡ is then found, and the
+    estimands ``Σ_b̄ P(X̄_j | x̄_i, b̄) P(b̄)`` of the valid sets are required
+    to agree when P(X̄) is Markov relative to Ḡ, as are the realizations'
+    effects over the sets where (15) holds (the remark after the theorem);
+    :attr:`Verification.adjusted` holds them.
 ``lemma-11``
     Theorem 4.1 on the paper's Figure 5 (X → Y, X → Z, Y → Z, intervening on Y
     with effect Z, B = {X̄}), plus that graph as a hypothesis.
 ``consistency``
     Consistency in the sense of Rubenstein et al. (the paper's appendix A):
-    every realization gives the same ``P(Ȳ | do(x̄))``; the residual is the
-    width of the ambiguity, the largest range of ``P(ȳ | do(x̄))``. Required.
+    whether every realization gives the same ``P(Ȳ | do(x̄))``, a property
+    reported with its width (the largest range of ``P(ȳ | do(x̄))``), never a
+    failure: the paper's own appendix-A model is inconsistent by design.
 """
 
 from __future__ import annotations
@@ -43,17 +67,23 @@ import networkx as nx
 import numpy as np
 
 from discagg.core.aggregation import Aggregation, natural_weights
-from discagg.core.inference import interventional, interventional_joint, marginal, rational
+from discagg.core.inference import interventional, marginal, rational
 from discagg.core.model import CausalModel
 from discagg.core.realization import RealizationFamily
 from discagg.errors import ModelError
+from discagg.theory.adjustment import (
+    SET_SEARCH_LIMIT,
+    AdjustedEffect,
+    adjusted_effect,
+    backdoor_sets,
+    display_name,
+    markov_residual,
+)
 from discagg.theory.check_names import CHECKS
-from discagg.theory.graphs import macro_graph, macro_name, satisfies_backdoor
+from discagg.theory.graphs import macro_graph, satisfies_backdoor
 from discagg.theory.hypotheses import theorem_3_2_hypotheses
 
-__all__ = ["CHECKS", "Check", "Verification", "verify"]
-
-
+__all__ = ["CHECKS", "Check", "Verification", "verify", "resolve_adjustment"]
 
 
 @dataclass(frozen=True)
@@ -65,7 +95,8 @@ class Check:
     result : str
         E.g. ``"theorem-3.1"``.
     kind : str
-        ``"hypothesis"`` or ``"conclusion"``.
+        ``"hypothesis"``, ``"conclusion"``, ``"witness"``, ``"property"`` or ``"remark"``
+        (see the module docstring).
     statement : str
     holds : bool
     residual : float
@@ -89,26 +120,86 @@ class Check:
 
     @property
     def failed(self) -> bool:
+        """A required conclusion that does not hold (it would contradict the theorem)."""
         return self.kind == "conclusion" and self.required and not self.holds
+
+    @property
+    def not_witnessed(self) -> bool:
+        """A witness property that the model does not have."""
+        return self.kind == "witness" and not self.holds
 
 
 @dataclass(frozen=True)
 class Verification:
-    """All checks run on one model."""
+    """All checks run on one model, and Theorem 4.1's adjusted effects when it was checked.
+
+    Attributes
+    ----------
+    model : str
+    checks : tuple of Check
+    adjusted : tuple of AdjustedEffect
+        One per valid back-door set examined (the chosen set first).
+    cause_states, effect_states : tuple of str
+        Labels of the rows and columns of the adjusted effects.
+    """
 
     model: str
     checks: tuple[Check, ...]
+    adjusted: tuple[AdjustedEffect, ...] = ()
+    cause_states: tuple[str, ...] = ()
+    effect_states: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"Verification(model={self.model!r}, {len(self.checks)} checks, ok={self.ok})"
 
     @property
     def ok(self) -> bool:
-        """Every required conclusion holds."""
-        return not any(c.failed for c in self.checks)
+        """No required conclusion fails, and every witness property holds."""
+        return not any(c.failed or c.not_witnessed for c in self.checks)
+
+    def summary(self) -> str:
+        """One sentence on the outcome, in the terms of the results checked."""
+        parts = []
+        failed = [c for c in self.checks if c.failed]
+        if failed:
+            parts.append(f"{len(failed)} conclusion(s) that should hold do not: "
+                         + "; ".join(f"{c.result}: {c.statement}" for c in failed))
+        witness = [c for c in self.checks if c.kind == "witness"]
+        for result in dict.fromkeys(c.result for c in witness):
+            rows = [c for c in witness if c.result == result]
+            hypotheses = [c for c in self.checks if c.result == result and c.kind == "hypothesis" and not c.holds]
+            if all(c.holds for c in rows):
+                scope = ("inside the theorem's stated hypotheses" if not hypotheses else
+                         "outside the theorem's hypotheses (" + "; ".join(c.statement for c in hypotheses) + ")")
+                parts.append(f"the model is a witness of {result}, {scope}")
+            else:
+                parts.append(f"the model is not a witness of {result} (the theorem asserts that witnesses exist "
+                             "and makes no claim about this model): it lacks "
+                             + "; ".join(c.statement for c in rows if not c.holds))
+        for c in self.checks:
+            if c.kind == "property":
+                parts.append(f"{c.result} is a property, reported: "
+                             + ("it holds" if c.holds else f"it does not hold, width {c.residual:.3g}"))
+        if not failed and any(c.kind == "conclusion" for c in self.checks):
+            parts.insert(0, "every required conclusion holds")
+        return "; ".join(parts) if parts else "nothing to report"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"model": self.model, "ok": self.ok,
-                "checks": [{"result": c.result, "kind": c.kind, "statement": c.statement, "holds": c.holds,
-                            "residual": c.residual, "required": c.required, "holds_exactly": c.holds_exactly}
-                           for c in self.checks]}
+        doc: dict[str, Any] = {
+            "model": self.model, "ok": self.ok,
+            "checks": [{"result": c.result, "kind": c.kind, "statement": c.statement, "holds": c.holds,
+                        "residual": c.residual, "required": c.required, "holds_exactly": c.holds_exactly}
+                       for c in self.checks]}
+        if self.adjusted:
+            doc["adjusted"] = [
+                {"adjust": list(a.adjust), "condition_15": float(a.condition_15),
+                 "estimate": {x: ({y: float(a.estimate[i, j]) for j, y in enumerate(self.effect_states)}
+                                  if a.defined[i] else None) for i, x in enumerate(self.cause_states)},
+                 "realization_effect": {x: ({y: float(a.realization_effect[i, j])
+                                             for j, y in enumerate(self.effect_states)} if a.defined[i] else None)
+                                        for i, x in enumerate(self.cause_states)}}
+                for a in self.adjusted]
+        return doc
 
 
 class _Quantities:
@@ -201,22 +292,23 @@ def _theorem_3_2(agg: Aggregation, family: RealizationFamily | None, exact: bool
         differs = np.array([sum(abs(natural[i] - weights[i]) for i in pi.fibre(k)) / 2 > q.tol
                             for k in range(pi.n_macro)])
     for h in theorem_3_2_hypotheses(agg.cause_map.n_micro, n_z, agg.cause_map.n_macro, agg.effect_map.n_macro,
-                                    differs):
-        checks.append(Check("theorem-3.2", "hypothesis", f"{h.name} ({h.detail})", h.holds, 0.0 if h.holds else 1.0))
+                                    differs, n_y=agg.effect_map.n_micro):
+        checks.append(Check("theorem-3.2", "hypothesis" if h.stated else "remark", f"{h.name} ({h.detail})", h.holds,
+                            0.0 if h.holds else 1.0))
     tv, macro_tv = q.micro_tv()
-    checks.append(Check("theorem-3.2", "conclusion", "1. (X, Y) confounded: P(Y | x) != P(Y | do(x)) for some x "
-                        "(residual: max TV)", bool(tv > q.tol), float(tv), required=True))
-    checks.append(Check("theorem-3.2", "conclusion", "1. (X, Ybar) confounded (residual: max TV)",
-                        bool(macro_tv > q.tol), float(macro_tv), required=True))
+    checks.append(Check("theorem-3.2", "witness", "1. (X, Y) confounded: P(Y | x) != P(Y | do(x)) for some x "
+                        "(residual: max TV)", bool(tv > q.tol), float(tv)))
+    checks.append(Check("theorem-3.2", "witness", "1. (X, Ybar) confounded (residual: max TV)",
+                        bool(macro_tv > q.tol), float(macro_tv)))
     if family is None:
-        checks.append(Check("theorem-3.2", "conclusion", "2. the realization family is confounding-inhibiting "
-                            "(no family given: pass --realization)", False, float("nan"), required=True))
+        checks.append(Check("theorem-3.2", "witness", "2. the realization family is confounding-inhibiting "
+                            "(no family given: pass --realization)", False, float("nan")))
     else:
         worst = q.max_gap(q.weights(family), family.defined)
         complete = bool((family.defined | ~q.supported).all())
-        checks.append(Check("theorem-3.2", "conclusion", "2. the realization family is confounding-inhibiting for "
+        checks.append(Check("theorem-3.2", "witness", "2. the realization family is confounding-inhibiting for "
                             "every supported xbar (residual: max gap)", bool(worst <= q.tol) and complete,
-                            float(worst), required=True))
+                            float(worst)))
     return checks
 
 
@@ -289,7 +381,7 @@ def _lemma_10(model: CausalModel, agg: Aggregation, exact: bool = False) -> list
 
 
 def _theorem_4_1(model: CausalModel, agg: Aggregation, adjust: tuple[str, ...] | None,
-                 label: str = "theorem-4.1", exact: bool = False) -> list[Check]:
+                 label: str = "theorem-4.1", exact: bool = False) -> tuple[list[Check], list[AdjustedEffect]]:
     tol, support = (0, 0) if exact else (agg.tolerance.equality, agg.tolerance.support)
     i, j = agg.cause, agg.effect
     if i not in model.nodes or j not in model.nodes:
@@ -297,46 +389,84 @@ def _theorem_4_1(model: CausalModel, agg: Aggregation, adjust: tuple[str, ...] |
     if adjust is None:
         descendants = nx.descendants(model.graph, i)
         adjust = tuple(n for n in model.nodes if n not in descendants and n not in (i, j))
-    for b in adjust:
-        model.node(b)
-    macro = macro_graph(model)
-    name = {n: macro_name(n) if n in model.macro else n for n in model.nodes}
-    backdoor, reason = satisfies_backdoor(macro, name[i], name[j], [name[b] for b in adjust])
-    checks = [Check(label, "hypothesis", f"back-door criterion for B = {[name[b] for b in adjust]} relative to "
-                    f"({name[i]}, {name[j]}) in the macro graph ({reason})", backdoor, 0.0 if backdoor else 1.0)]
-    n_i = model.cardinality(i)
-    obs = marginal(model, [i, j, *adjust], exact=exact)
-    do = interventional_joint(model, [j, *adjust], i, exact=exact)
-    for axis, node in enumerate([j, *adjust], start=1):
-        obs, do = _push(model, obs, axis, node), _push(model, do, axis, node)
-    kj = obs.shape[1]
-    obs = obs.reshape(n_i, kj, -1)  # P(x_i, x̄_j, b)
-    do = do.reshape(n_i, kj, -1)  # P(x̄_j, b | do(x_i))
-    nb = obs.shape[2]
-    # rows (x_i, b), columns x̄_j
-    obs_cond, obs_mask = _conditional(obs.transpose(0, 2, 1).reshape(n_i * nb, kj), support)
-    do_cond, do_mask = _conditional(do.transpose(0, 2, 1).reshape(n_i * nb, kj), support)
-    cond15 = _tv_max(obs_cond, do_cond, obs_mask & do_mask)
-    holds15 = bool(cond15 <= tol)
+    adjust = resolve_adjustment(model, adjust, i, j)
+    name = {n: display_name(model, n) for n in model.nodes}
+    checks = []
+    markov = markov_residual(model, exact=exact)
+    if markov is None:
+        markov_holds = False
+        checks.append(Check(label, "hypothesis", "P(Xbar_1, ..., Xbar_n) is Markov relative to the macro graph: not "
+                            "checked, the joint distribution is too large to form", False, float("nan")))
+    else:
+        markov_holds = bool(markov[0] <= tol)
+        worst = "" if markov_holds else f", worst at {markov[1]}"
+        checks.append(Check(label, "hypothesis", "P(Xbar_1, ..., Xbar_n) is Markov relative to the macro graph "
+                            f"(local Markov property; residual: max TV{worst})", markov_holds, float(markov[0])))
+    backdoor, reason = satisfies_backdoor(macro_graph(model), name[i], name[j], [name[b] for b in adjust])
+    checks.append(Check(label, "hypothesis", f"back-door criterion for B = {[name[b] for b in adjust]} relative to "
+                        f"({name[i]}, {name[j]}) in the macro graph ({reason})", backdoor, 0.0 if backdoor else 1.0))
+    chosen = adjusted_effect(model, i, j, adjust, support=support, exact=exact)
+    holds15 = bool(chosen.condition_15 <= tol)
     checks.append(Check(label, "hypothesis", f"(15) as used by the proof: P({name[j]} | do(x_i), b) = "
-                        f"P({name[j]} | x_i, b) (residual: max TV)", holds15, float(cond15)))
-    # (13) with the realization P(X_i | x̄_i, b)
-    pi = model.coarsening(i)
-    p_xb = obs.sum(axis=1)  # P(x_i, b), (n_i, nb)
-    p_barb = pi.push_forward(p_xb, axis=0)  # P(x̄_i, b)
-    q = np.divide(p_xb, p_barb[pi.assignment], out=np.zeros_like(p_xb),
-                  where=np.asarray(p_barb[pi.assignment] > support, dtype=bool))
-    do_c = do_cond.reshape(n_i, nb, kj)
-    lhs = pi.push_forward(q[:, :, None] * do_c, axis=0)  # (k_i, nb, kj)
-    rhs_joint = pi.push_forward(obs.transpose(0, 2, 1), axis=0)  # P(x̄_i, b, x̄_j)
-    positive = np.asarray(p_barb > support, dtype=bool)
-    rhs = np.divide(rhs_joint, p_barb[:, :, None], out=np.zeros_like(rhs_joint),
-                    where=np.broadcast_to(positive[:, :, None], rhs_joint.shape))
-    eq13 = _tv_max(lhs.reshape(-1, kj), rhs.reshape(-1, kj), positive.reshape(-1))
+                        f"P({name[j]} | x_i, b) (residual: max TV; the paper's (15) prints Xbar_i where Xbar_j, "
+                        "the effect, is meant)", holds15, float(chosen.condition_15)))
     checks.append(Check(label, "conclusion", f"(13) P({name[j]} | do(xbar_i), b) = P({name[j]} | xbar_i, b) for "
-                        "the realization P(X_i | xbar_i, b) (residual: max TV)", bool(eq13 <= tol), float(eq13),
-                        required=backdoor and holds15))
-    return checks
+                        "the realization P(X_i | xbar_i, b) (residual: max TV)", bool(chosen.condition_13 <= tol),
+                        float(chosen.condition_13), required=markov_holds and backdoor and holds15))
+    sets = backdoor_sets(model, i, j)
+    others = [] if sets is None else [s for s in sets if tuple(s) != tuple(adjust)][:_MAX_SETS - 1]
+    results = [chosen] + [adjusted_effect(model, i, j, s, support=support, exact=exact) for s in others]
+    valid = [r for r in results if backdoor or r is not chosen]
+    listed = "; ".join(str(list(r.adjust)) for r in valid) or "none"
+    if sets is None:
+        checks.append(Check(label, "hypothesis", f"the valid back-door sets were not searched (more than "
+                            f"{SET_SEARCH_LIMIT} candidate macro variables)", False, float("nan")))
+    elif len(valid) >= 2:
+        spread = _spread([r.estimate for r in valid], [r.defined for r in valid])
+        checks.append(Check(label, "conclusion", f"the back-door estimands sum_b P({name[j]} | xbar_i, b) P(b) agree "
+                            f"over the {len(valid)} valid adjustment sets ({listed}) (residual: max TV)",
+                            bool(spread <= tol), float(spread), required=markov_holds))
+        inhibited = [r for r in valid if r.condition_15 <= tol]
+        if len(inhibited) >= 2:
+            spread = _spread([r.realization_effect for r in inhibited], [r.defined for r in inhibited])
+            checks.append(Check(label, "conclusion", "the realizations P(X_i | xbar_i, b) give the same effect on "
+                                f"{name[j]} over the {len(inhibited)} valid sets where (15) holds (residual: max TV)",
+                                bool(spread <= tol), float(spread), required=markov_holds))
+    return checks, results if backdoor else results[1:]
+
+
+_MAX_SETS = 16  # adjustment sets whose estimands are computed and compared
+
+
+def _spread(tables: list[np.ndarray], defined: list[np.ndarray]) -> Any:
+    """Largest TV between the first table's rows and the others', where both are defined."""
+    worst: Any = 0
+    for table, mask in zip(tables[1:], defined[1:], strict=True):
+        both = np.asarray(defined[0] & mask, dtype=bool)
+        worst = max(worst, _tv_max(tables[0], table, both))
+    return worst
+
+
+def resolve_adjustment(model: CausalModel, adjust: tuple[str, ...], cause: str, effect: str) -> tuple[str, ...]:
+    """The nodes of an adjustment set of macro variables, given by node name or macro name (``bar(X)``).
+
+    Raises
+    ------
+    ModelError
+        For a name that is neither, a repeated one, or the cause or the effect.
+    """
+    by_name = {display_name(model, n): n for n in model.nodes} | {n: n for n in model.nodes}
+    nodes = []
+    for b in adjust:
+        if b not in by_name:
+            raise ModelError(None, "--adjust", f"macro variables of the model ({sorted(by_name)[:12]})", repr(b))
+        node = by_name[b]
+        if node in (cause, effect):
+            raise ModelError(None, "--adjust", "macro variables other than the cause and the effect", repr(b))
+        if node in nodes:
+            raise ModelError(None, "--adjust", "distinct macro variables", f"{b!r} twice")
+        nodes.append(node)
+    return tuple(nodes)
 
 
 def _lemma_11(model: CausalModel, agg: Aggregation, exact: bool = False) -> list[Check]:
@@ -348,23 +478,25 @@ def _lemma_11(model: CausalModel, agg: Aggregation, exact: bool = False) -> list
     if not figure5:
         return checks
     model.coarsening(others[0])
-    return checks + _theorem_4_1(model, agg, (others[0],), label="lemma-11", exact=exact)
+    rows, _ = _theorem_4_1(model, agg, (others[0],), label="lemma-11", exact=exact)
+    return checks + rows
 
 
 def _consistency(agg: Aggregation, exact: bool = False) -> list[Check]:
     q = _Quantities(agg, exact)
     width = q.width()
-    return [Check("consistency", "conclusion", "every realization gives the same P(Ybar | do(xbar)) "
+    return [Check("consistency", "property", "every realization gives the same P(Ybar | do(xbar)) "
                   "(Rubenstein et al.; residual: largest width of P(ybar | do(xbar)) over realizations)",
-                  bool(width <= q.tol), float(width), required=True)]
+                  bool(width <= q.tol), float(width))]
 
 
 EXACT_LIMIT = 20_000  # CPT entries, for exact (rational) re-checking
 
 
 def _run(agg: Aggregation, checks: tuple[str, ...], realization: RealizationFamily | None,
-         adjust: tuple[str, ...] | None, exact: bool) -> list[Check]:
+         adjust: tuple[str, ...] | None, exact: bool) -> tuple[list[Check], list[AdjustedEffect]]:
     rows: list[Check] = []
+    adjusted: list[AdjustedEffect] = []
     for name in checks:
         if name == "theorem-3.1":
             rows += _theorem_3_1(agg, exact)
@@ -377,10 +509,11 @@ def _run(agg: Aggregation, checks: tuple[str, ...], realization: RealizationFami
         elif name == "lemma-11":
             rows += _lemma_11(agg.model, agg, exact)
         elif name == "theorem-4.1":
-            rows += _theorem_4_1(agg.model, agg, adjust, exact=exact)
+            more, adjusted = _theorem_4_1(agg.model, agg, adjust, exact=exact)
+            rows += more
         else:
             raise ModelError(None, "--check", f"one of {list(CHECKS)}", repr(name))
-    return rows
+    return rows, adjusted
 
 
 def verify(agg: Aggregation, checks: tuple[str, ...] | None = None,
@@ -401,12 +534,15 @@ def verify(agg: Aggregation, checks: tuple[str, ...] | None = None,
     """
     if checks is None:
         checks = ("theorem-3.1", "theorem-3.2") if realization is not None else ("theorem-3.1",)
-    rows = _run(agg, checks, realization, adjust, exact=False)
+    rows, adjusted = _run(agg, checks, realization, adjust, exact=False)
     if exact:
         size = sum(node.cpt.size for node in agg.model.nodes.values())
         if size > EXACT_LIMIT:
             raise ModelError(None, "--exact", f"a model with at most {EXACT_LIMIT} CPT entries for rational "
                              "arithmetic", f"{size} entries")
-        exact_rows = _run(agg, checks, realization, adjust, exact=True)
+        exact_rows, _ = _run(agg, checks, realization, adjust, exact=True)
         rows = [replace(row, holds_exactly=twin.holds) for row, twin in zip(rows, exact_rows, strict=True)]
-    return Verification(agg.model.name, tuple(rows))
+    labels: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    if adjusted:
+        labels = (agg.cause_map.macro_states, agg.effect_map.macro_states)
+    return Verification(agg.model.name, tuple(rows), tuple(adjusted), *labels)

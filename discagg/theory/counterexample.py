@@ -194,8 +194,8 @@ def generate_counterexample(
     Examples
     --------
     >>> ce = generate_counterexample(4, 3, 4, 2, 2, seed=1, margin=0.01)
-    >>> [h.holds for h in ce.hypotheses]
-    [True, True, True, True]
+    >>> [(h.name, h.holds) for h in ce.hypotheses if not h.holds]  # the remark's |Y| reading is not stated
+    [('|Y| < min(|X|, |Z|)', False)]
     >>> ce.confounding >= 0.01
     True
     """
@@ -222,7 +222,7 @@ def generate_counterexample(
     natural = natural_weights(p_x, pi_x, 0.0)
     differs = np.array([0.5 * np.abs(natural[f] - family.weights[f]).sum() > tolerance.equality
                         for f in (pi_x.fibre(k) for k in range(pi_x.n_macro))])
-    hypotheses = tuple(theorem_3_2_hypotheses(n_x, n_z, pi_x.n_macro, pi_y.n_macro, differs))
+    hypotheses = tuple(theorem_3_2_hypotheses(n_x, n_z, pi_x.n_macro, pi_y.n_macro, differs, n_y=n_y))
 
     if pi_y.n_macro < 2:
         raise HypothesisError("Theorem 3.2's conclusion 1 needs |Ybar| >= 2: with one macro state P(Ybar | X) = 1 "
@@ -232,7 +232,7 @@ def generate_counterexample(
         _check_exactly_one(pz, pxz, family)
     impossible = _impossible(n_z, pi_x)
     if impossible and margin > 0:
-        failed = "; ".join(f"{h.name}: {h.detail}" for h in hypotheses if not h.holds)
+        failed = "; ".join(f"{h.name}: {h.detail}" for h in hypotheses if h.stated and not h.holds)
         raise CounterexampleNotFound(
             f"no model reaches (X, Ybar) confounding {margin:g} for these inputs, provably: {impossible} "
             f"(failing hypotheses of Theorem 3.2: {failed or 'none'})", 0.0)
