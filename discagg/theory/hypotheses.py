@@ -15,11 +15,15 @@ import numpy as np
 
 from discagg.errors import DiscaggError
 
-__all__ = ["HypothesisError", "Hypothesis", "theorem_3_2_hypotheses"]
+__all__ = ["HypothesisError", "Hypothesis", "StatedHypothesisWarning", "theorem_3_2_hypotheses"]
 
 
 class HypothesisError(DiscaggError, ValueError):
     """The inputs of a construction violate a hypothesis it needs."""
+
+
+class StatedHypothesisWarning(UserWarning):
+    """A construction succeeded although a hypothesis the paper states for it fails."""
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 import io
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -13,6 +14,8 @@ from discagg.cli import main
 from discagg.io.side_files import load_realization
 from discagg.theory import CounterexampleNotFound, HypothesisError, generate_counterexample, lemma5
 from discagg.theory.checks import verify
+from discagg.theory.hypotheses import StatedHypothesisWarning
+from discagg.theory.lemma5_construction import lemma5_hypotheses
 
 from conftest import DATA
 
@@ -20,51 +23,73 @@ from conftest import DATA
 @st.composite
 def lemma5_inputs(draw):
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    m, n, k = draw(st.integers(3, 7)), draw(st.integers(2, 6)), draw(st.integers(2, 5))
+    m, n, k = draw(st.integers(1, 7)), draw(st.integers(2, 6)), draw(st.integers(2, 5))
     v = rng.normal(size=(m, n))
     if draw(st.booleans()):
         v[rng.random((m, n)) < 0.3] = 0.0  # the proof's "some v_ij = 0" branch
-    v -= v.sum() / v.size * (v != 0) if (v != 0).any() else 0
-    v.flat[np.flatnonzero(v)[0]] -= v.sum() if (v != 0).any() else 0
+    if draw(st.booleans()):
+        v[draw(st.integers(0, m - 1))] = 0.0  # a zero row: outside the stated hypotheses, inside the construction's
+    if (v != 0).any():
+        v -= v.sum() / v.size * (v != 0)
+        v.flat[np.flatnonzero(v)[0]] -= v.sum()
     u = rng.normal(size=(m, n))
     u -= u.mean(axis=1, keepdims=True)
     if draw(st.booleans()):
         u[0] = v[0] - v[0].mean() + u[0]  # correlated with v_0
-    # the lemma's hypothesis: u_i and v_i linearly independent (so no all-zero v_i)
-    assume(all(np.linalg.matrix_rank(np.vstack([u[i], v[i]]), tol=1e-8) == 2 for i in range(m)))
+    # the construction's requirement: u_i is not a multiple of v_i
+    assume(all(np.abs(u[i] - ((u[i] @ v[i]) / (v[i] @ v[i]) * v[i] if v[i].any() else 0)).max() > 1e-6
+               for i in range(m)))
     return v, u, k, draw(st.integers(0, 1000))
 
 
 @given(lemma5_inputs())
 def test_lemma5_satisfies_both_conditions(case):
     v, u, k, seed = case
-    P = lemma5(v, u, k, seed=seed)
+    stated = all(h.holds for h in lemma5_hypotheses(v, u, k) if h.stated)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        P = lemma5(v, u, k, seed=seed)
+    # it says so exactly when the paper's stated hypotheses fail
+    assert any(issubclass(w.category, StatedHypothesisWarning) for w in caught) == (not stated)
     assert P.shape == v.shape + (k,)
     assert (P >= 0).all() and np.allclose(P.sum(axis=-1), 1.0, atol=1e-12)
     assert np.abs(np.einsum("ijk,ij->k", P, v)).max() <= 1e-12                  # condition 1
     assert (np.abs(np.einsum("ijk,ij->ik", P, u)).max(axis=1) > 1e-12).all()    # condition 2
 
 
-def test_lemma5_perturbs_when_condition_2_fails_at_first():
+@pytest.mark.parametrize("v, u", [
+    # M = 2: the lemma states M >= 3, the construction does not need it
+    ([[1.0, -1.0, 0.5], [-0.5, 0.0, 0.0]], [[1.0, 0.0, -1.0], [0.0, 1.0, -1.0]]),
+    # a zero row of v: u_1 and v_1 = 0 are linearly dependent, yet u_1 lies outside span(v_1) = {0}
+    ([[1.0, -1.0, 0.0], [0.0, 0.0, 0.0], [0.0, 1.0, -1.0]], [[1.0, 0.0, -1.0], [1.0, -1.0, 0.0], [1.0, 0.0, -1.0]]),
+])
+def test_lemma5_builds_outside_its_stated_hypotheses_and_says_so(v, u):
+    v, u = np.array(v), np.array(u)
+    failing = [h.name for h in lemma5_hypotheses(v, u, 2) if not h.holds]
+    assert failing in (["M >= 3"], ["u_i, v_i linearly independent"])
+    with pytest.warns(StatedHypothesisWarning, match="stated hypotheses fail"):
+        P = lemma5(v, u, 2)
+    assert np.abs(np.einsum("ijk,ij->k", P, v)).max() <= 1e-12
+    assert (np.abs(np.einsum("ijk,ij->ik", P, u)).max(axis=1) > 1e-12).all()
+
+
+def test_lemma5_refuses_rows_where_no_construction_exists():
     v = np.array([[1.0, -1.0], [0.5, -0.5], [0.0, 0.0]])
-    u = np.array([[1.0, -1.0], [2.0, -2.0], [1.0, -1.0]])  # u_0 ∥ v_0: dependent
+    u = np.array([[1.0, -1.0], [2.0, -2.0], [1.0, -1.0]])  # u_0 ∥ v_0
     with pytest.raises(HypothesisError, match="row 0 is not"):
         lemma5(v, u, 2)
-    u = np.array([[0.0, 0.0], [1.0, -1.0], [1.0, -1.0]])
-    with pytest.raises(HypothesisError, match="linearly independent"):
+    u = np.array([[0.0, 0.0], [1.0, -1.0], [1.0, -1.0]])  # u_0 = 0 lies in every span
+    with pytest.raises(HypothesisError, match="outside span"):
         lemma5(v, u, 2)
 
 
-@pytest.mark.parametrize(
-    ("shape", "k", "fragment"),
-    [((2, 3), 2, "M = |X| >= 3"), ((3, 1), 2, "N = |Z| >= 2"), ((3, 2), 1, "K = |Ybar| >= 2")],
-)
-def test_lemma5_hypothesis_messages(shape, k, fragment):
+@pytest.mark.parametrize(("shape", "k", "fragment"), [((3, 1), 2, "outside span"), ((3, 2), 1, "K = |Ybar| >= 2")])
+def test_lemma5_requirement_messages(shape, k, fragment):
     rng = np.random.default_rng(0)
     v = rng.normal(size=shape)
     v -= v.mean()
     u = rng.normal(size=shape)
-    u -= u.mean(axis=1, keepdims=True)
+    u -= u.mean(axis=1, keepdims=True)  # with N = 1 every u_i is 0
     with pytest.raises(HypothesisError, match=fragment.replace("|", r"\|")):
         lemma5(v, u, k)
 
