@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from discagg.core.aggregation import Aggregation
     from discagg.core.model import CausalModel
 
-__all__ = ["MODEL_HELP", "CommandFailed", "add_common", "input_file", "naming", "select_pair", "load_aggregation", "output_path",
+__all__ = ["MODEL_HELP", "CommandFailed", "add_common", "add_quiet", "input_file", "naming", "select_pair", "load_aggregation", "output_path",
            "dump"]
 
 MODEL_HELP = ("a discagg/model-v1 JSON file, a .bif/.bif.gz or XMLBIF (.xml, .bifxml) network, net:NAME for a "
@@ -51,6 +51,13 @@ def add_common(command: argparse.ArgumentParser) -> None:
                          "is not coarsened; default: the model's query")
     command.add_argument("--effect", metavar="Y", help="effect, as --cause")
     command.add_argument("--json", action="store_true", help="print one JSON document instead of a table")
+    add_quiet(command)
+
+
+def add_quiet(command: argparse.ArgumentParser) -> None:
+    """Add --quiet: no progress bar (bars are drawn only on a terminal anyway)."""
+    command.add_argument("--quiet", action="store_true",
+                         help="no progress bar on stderr (one is drawn only on a terminal, after a second of work)")
 
 
 @contextmanager

@@ -78,7 +78,7 @@ def _run_solve(args: argparse.Namespace) -> str:
         if args.target:
             targets = load_targets(args.target, agg.cause_map.macro_states, agg.effect_map.macro_states,
                                    tolerance=agg.tolerance)
-            solution = reach(agg, targets)
+            solution = reach(agg, targets, progress=not args.quiet)
         else:
             solution = most_inducing(agg)
     else:
@@ -87,7 +87,8 @@ def _run_solve(args: argparse.Namespace) -> str:
             if not args.cost:
                 raise ModelError(None, "--cost", "a cost file (--cost FILE) for --objective min-cost", "none")
             cost = load_values(args.cost, agg.cause_map.micro_states, f"micro state of {agg.cause!r}")
-        solution = solve_aggregation(agg, objective=args.objective or "sparse", cost=cost, method=args.method)
+        solution = solve_aggregation(agg, objective=args.objective or "sparse", cost=cost, method=args.method,
+                                     progress=not args.quiet)
     text = dump(solution.to_dict()) if args.json else render_solution(solution)
     if args.save_realization:
         save_realization(solution.realization_family(tolerance=agg.tolerance), args.save_realization,

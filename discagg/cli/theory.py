@@ -7,7 +7,7 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
-from discagg.cli.arguments import CommandFailed, add_common, dump, input_file, load_aggregation, naming
+from discagg.cli.arguments import CommandFailed, add_common, add_quiet, dump, input_file, load_aggregation, naming
 from discagg.errors import ModelError, describe
 from discagg.theory.check_names import CHECKS
 
@@ -58,6 +58,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                               "appear together or not at all)")
     counter.add_argument("--json", action="store_true",
                          help="print what was written, the hypotheses and their verdicts as one JSON document")
+    add_quiet(counter)
     counter.set_defaults(run=_run_counterexample)
 
 
@@ -189,7 +190,7 @@ def _run_counterexample(args: argparse.Namespace) -> str:
         result = generate_counterexample(
             args.x_states, args.z_states, args.y_states, args.x_macro, args.y_macro, x_macro=x_macro,
             y_macro=y_macro, realization=realization, seed=args.seed, margin=args.margin, split=args.split,
-            exact=args.exact)
+            exact=args.exact, progress=not args.quiet)
     except ModelError as exc:
         raise (exc.with_source(source) if exc.source is None and source else exc) from None
     except (CounterexampleNotFound, HypothesisError) as exc:

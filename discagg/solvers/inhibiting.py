@@ -94,6 +94,7 @@ def solve(
     cost: Sequence[float] | np.ndarray | None = None,
     method: str = "fast",
     tolerance: Tolerance = DEFAULT_TOLERANCE,
+    progress: bool = False,
 ) -> Solution:
     """Find a confounding-inhibiting realization for every macro state of the cause.
 
@@ -113,6 +114,9 @@ def solve(
         Feasibility and certificates always come from the gap LP. Either falls
         back to the other when its solvers fail.
     tolerance : Tolerance
+    progress : bool
+        Show a bar over the macro states on stderr when it is a terminal
+        (:mod:`discagg.progress`).
 
     Returns
     -------
@@ -135,7 +139,7 @@ def solve(
     True
     """
     agg = Aggregation.of(model, cause, effect, tolerance=tolerance)
-    return solve_aggregation(agg, objective=objective, cost=cost, method=method)
+    return solve_aggregation(agg, objective=objective, cost=cost, method=method, progress=progress)
 
 
 def _check_options(agg: Aggregation, objective: str, cost: object, method: str) -> np.ndarray | None:
@@ -187,6 +191,7 @@ def solve_aggregation(
     objective: str = "sparse",
     cost: Sequence[float] | np.ndarray | None = None,
     method: str = "fast",
+    progress: bool = False,
 ) -> Solution:
     """:func:`solve` for an :class:`~discagg.core.aggregation.Aggregation` already built."""
     cost_vector = _check_options(agg, objective, cost, method)
@@ -201,7 +206,7 @@ def solve_aggregation(
                             name=name, probability=probability)
         return replace(local, support=fibre[local.support])
 
-    states = per_supported_state(agg, one)
+    states = per_supported_state(agg, one, progress=progress)
     solution = Solution(agg.model.name, agg.cause, agg.effect, objective, states, pi, agg.effect_map)
     verify_solution(agg, solution)
     return solution

@@ -89,6 +89,7 @@ def reach(
     cause: str | None = None,
     effect: str | None = None,
     tolerance: Tolerance = DEFAULT_TOLERANCE,
+    progress: bool = False,
 ) -> Solution:
     """Realizations producing given ``P(Ȳ | do(x̄))``, or certificates that none does.
 
@@ -105,6 +106,8 @@ def reach(
         Target distributions over Ȳ. Macro states left out are ``"untargeted"``;
         unsupported macro states may be targeted (an intervention needs no
         observational support).
+    progress : bool
+        Show a bar over the macro states on stderr when it is a terminal.
 
     Returns
     -------
@@ -121,8 +124,10 @@ def reach(
         if np.shape(target) != (d,):
             raise ModelError(None, f"target.{name}", f"a distribution over the {d} macro states of "
                              f"{agg.effect!r}", f"shape {np.shape(target)}")
+    from discagg.progress import progress as bar
+
     states = []
-    for k, name in enumerate(pi.macro_states):
+    for k, name in bar(enumerate(pi.macro_states), total=pi.n_macro, description="macro states", enabled=progress):
         probability = float(agg.p_macro[k])
         if name not in targets:
             states.append(StateSolution(name, "untargeted", probability))

@@ -137,14 +137,19 @@ class Solution:
 
 
 def per_supported_state(
-    agg: "Aggregation", solve_one: Callable[[int, str, float, np.ndarray], StateSolution]
+    agg: "Aggregation", solve_one: Callable[[int, str, float, np.ndarray], StateSolution], *,
+    progress: bool = False,
 ) -> tuple[StateSolution, ...]:
     """Apply ``solve_one(k, name, P(x̄), fibre)`` to each supported macro state of the cause.
 
     Unsupported macro states (``P(x̄) = 0``) get an ``"unsupported"`` entry.
+    With ``progress``, a bar counts the macro states on stderr (when it is a terminal).
     """
+    from discagg.progress import progress as bar
+
     states = []
-    for k, name in enumerate(agg.cause_map.macro_states):
+    names = agg.cause_map.macro_states
+    for k, name in bar(enumerate(names), total=len(names), description="macro states", enabled=progress):
         probability = float(agg.p_macro[k])
         if agg.supported[k]:
             states.append(solve_one(k, name, probability, agg.cause_map.fibre(k)))

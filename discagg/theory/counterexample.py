@@ -136,6 +136,7 @@ def generate_counterexample(
     split: str = "uniform",
     exact: bool = False,
     tolerance: Tolerance = DEFAULT_TOLERANCE,
+    progress: bool = False,
 ) -> Counterexample:
     """Build a paradoxical model in the sense of Theorem 3.2.
 
@@ -176,6 +177,8 @@ def generate_counterexample(
         reached is usually smaller than the LP's. Explicit ``p_z``,
         ``p_x_given_z`` or ``realization`` must then sum to exactly one in binary.
     tolerance : Tolerance
+    progress : bool
+        Show a bar over the fibres' LPs on stderr when it is a terminal.
 
     Returns
     -------
@@ -243,7 +246,7 @@ def generate_counterexample(
         B = exact_conditional(rng, joint, pz, family.weights, pi_x, k_y, bits)
         best = max(float(np.abs(np.einsum("zk,z->k", B[x], u[x])).sum() / 2) for x in range(n_x))
     else:
-        B, best = lp_conditional(rng, joint, pz, family.weights, pi_x, u, k_y, tolerance)
+        B, best = lp_conditional(rng, joint, pz, family.weights, pi_x, u, k_y, tolerance, progress=progress)
     if best < margin:
         raise CounterexampleNotFound(
             f"the construction reaches (X, Ybar) confounding {best:.3g} < margin {margin:g} for these inputs: the "

@@ -112,7 +112,8 @@ def _solve(c: np.ndarray, A_eq: sp.csr_matrix, b_eq: np.ndarray) -> np.ndarray |
 
 
 def lp_conditional(rng: np.random.Generator, joint: np.ndarray, pz: np.ndarray, weights: np.ndarray,
-                   pi_x: Coarsening, u: np.ndarray, k_y: int, tolerance: Tolerance) -> tuple[np.ndarray, float]:
+                   pi_x: Coarsening, u: np.ndarray, k_y: int, tolerance: Tolerance, *,
+                   progress: bool = False) -> tuple[np.ndarray, float]:
     """``P(Ȳ | X, Z)`` satisfying equation (60) on every fibre, with the confounding it reaches.
 
     Each fibre's LP vertex is mixed with a random constant distribution (which
@@ -148,7 +149,9 @@ def lp_conditional(rng: np.random.Generator, joint: np.ndarray, pz: np.ndarray, 
     subsets = _subsets(k_y)
     B = np.empty((n_x, n_z, k_y))
     best = 0.0
-    for k in range(pi_x.n_macro):
+    from discagg.progress import progress as bar
+
+    for k in bar(range(pi_x.n_macro), total=pi_x.n_macro, description="fibre LPs", enabled=progress):
         fibre = pi_x.fibre(k)
         if p_macro[k] <= tolerance.support:
             raise CounterexampleNotFound(f"macro state {pi_x.macro_states[k]!r} has P(xbar) = 0: equation "
