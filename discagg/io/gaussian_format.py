@@ -100,14 +100,15 @@ def _numbers(value: Any, path: str) -> list[float]:
     return [number(item, f"{path}[{i}]") for i, item in enumerate(value)]
 
 
-def _matrix(value: Any, path: str) -> list[list[float]]:
-    if not isinstance(value, list) or not value:
-        raise ModelError(None, path, "a non-empty list of rows (lists of numbers)", describe(value))
+def _matrix(value: Any, path: str, n: int) -> list[list[float]]:
+    if not isinstance(value, list):
+        raise ModelError(None, path, f"a {n} x {n} matrix (a list of rows, lists of numbers)", describe(value))
+    if len(value) != n:
+        raise ModelError(None, path, f"a {n} x {n} matrix (n = len(mean))", f"{len(value)} rows")
     rows = [_numbers(row, f"{path}[{i}]") for i, row in enumerate(value)]
     for i, row in enumerate(rows):
-        if len(row) != len(rows):
-            raise ModelError(None, f"{path}[{i}]", f"a row of {len(rows)} numbers (a square matrix)",
-                             f"{len(row)} numbers")
+        if len(row) != n:
+            raise ModelError(None, f"{path}[{i}]", f"a row of {n} numbers (n = len(mean))", f"{len(row)} numbers")
     return rows
 
 
@@ -133,9 +134,7 @@ def _from_dict(data: Any, default_name: str, tolerance: Tolerance) -> GaussianMo
             sized[key] = _numbers(data[key], key)
             if len(sized[key]) != n:
                 raise ModelError(None, key, f"{n} numbers (as many as in mean)", f"{len(sized[key])}")
-    cov = _matrix(data["cov"], "cov")
-    if len(cov) != n:
-        raise ModelError(None, "cov", f"a {n} x {n} matrix (n = len(mean))", f"{len(cov)} x {len(cov)}")
+    cov = _matrix(data["cov"], "cov", n)
     variables = string_list(data["variables"], "variables", "names") if "variables" in data else None
     return GaussianModel(
         mean, cov, sized["alpha"],

@@ -307,10 +307,10 @@ def _report(name: str, family: GaussianRealization, model: GaussianModel, obs: L
 
 def _natural_reason(model: GaussianModel, equal: bool) -> str:
     if not model.confounded:
-        return "Theorem 3.1: the micro model is unconfounded (noise_cov = 0), so the natural realization inhibits"
+        return "inhibiting, by Theorem 3.1 (the micro model is unconfounded: noise_cov = 0)"
     if equal:
-        return "the micro model is confounded, but Cov(N, Xbar) = 0 and Cov(N, alpha'X) = 0, so it still inhibits"
-    return "the micro model is confounded (noise_cov != 0): the natural realization induces macro confounding"
+        return "inhibiting although the micro model is confounded: Cov(N, Xbar) = 0 and Cov(N, alpha'X) = 0"
+    return "confounding-inducing: the micro model is confounded (noise_cov != 0)"
 
 
 def _verified_inhibiting(model: GaussianModel, obs: LinearGaussian, slack: float) -> RealizationReport:
