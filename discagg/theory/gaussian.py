@@ -24,12 +24,14 @@ means, their slopes times ``sd(X̄)`` and their variances differ by at most
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
+from discagg.core.arrays import readonly_float
 from discagg.core.gaussian import GaussianModel, GaussianRealization, LinearGaussian, smallest_eigenvalue
 from discagg.errors import ModelError, SolverError
 from discagg.theory.gaussian_constructions import (
@@ -69,9 +71,9 @@ def conditionals_equal(a: LinearGaussian, b: LinearGaussian, model: GaussianMode
     return all(abs(p - q) <= tol * max(abs(p), abs(q), unit) for p, q, unit in pairs)
 
 
-def _gap(interventional: LinearGaussian, obs: LinearGaussian) -> dict[str, float]:
-    return {"intercept": interventional.intercept - obs.intercept, "slope": interventional.slope - obs.slope,
-            "var": interventional.var - obs.var}
+def _gap(interventional: LinearGaussian, obs: LinearGaussian) -> Mapping[str, float]:
+    return MappingProxyType({"intercept": interventional.intercept - obs.intercept,
+                             "slope": interventional.slope - obs.slope, "var": interventional.var - obs.var})
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ class RealizationReport:
     interventional : LinearGaussian
     inhibiting : bool
         ``P(Ȳ | do(x̄)) = P(Ȳ | X̄ = x̄)`` for every x̄ (Definition 7).
-    gap : dict
+    gap : mapping
         ``interventional − observational`` for ``intercept``, ``slope`` and ``var``.
     reason : str
         Why it is (or is not) inhibiting, in the paper's terms.
@@ -96,7 +98,7 @@ class RealizationReport:
     realization: GaussianRealization = field(repr=False)
     interventional: LinearGaussian
     inhibiting: bool
-    gap: dict[str, float] = field(repr=False)
+    gap: Mapping[str, float] = field(repr=False)
     reason: str = field(repr=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -124,6 +126,9 @@ class ShiftReport:
         ``Cov(X̄, Ū_β + N) = Cov(Ȳ, X̄) − β Var(X̄)``: zero exactly when β is the
         observational slope (X̄ and Ȳ then look unconfounded).
     unconfounded : bool
+        Definition 13 for this shift: ``P(Ȳ^δ | X̄^δ = x̄) = N(a + b x̄ + δ(β − b), V)``
+        equals ``P(Ȳ | X̄ = x̄) = N(a + b x̄, V)`` for every δ, i.e. β is the
+        observational slope b (by Lemma 4, the same as for atomic interventions).
     """
 
     delta: np.ndarray = field(repr=False)
@@ -196,7 +201,7 @@ class Evaluation:
 
     xbar: float
     observational: tuple[float, float]
-    realizations: dict[str, tuple[np.ndarray, float, float]] = field(repr=False)
+    realizations: Mapping[str, tuple[np.ndarray, float, float]] = field(repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """``{"xbar", "observational": {"mean", "var"}, "realizations": {name: {"mean_x", "mean", "var"}}}``."""
@@ -238,6 +243,12 @@ class GaussianAnalysis:
     beta: BetaReport | None
     appendix_d: AppendixD
     evaluations: tuple[Evaluation, ...] = field(repr=False)
+
+    def __repr__(self) -> str:
+        family = "none" if self.inhibiting is None else "found"
+        return (f"GaussianAnalysis(model={self.model.name!r}, observational={self.observational}, "
+                f"natural_inhibiting={self.natural.inhibiting}, condition_9={self.condition_9.holds}, "
+                f"inhibiting_family={family}, beta={self.shift.beta:.6g})")
 
     def realizations(self) -> dict[str, RealizationReport]:
         """Every realization family studied, by name (inhibiting only when one exists)."""
@@ -345,7 +356,8 @@ def _shift(model: GaussianModel, delta: np.ndarray | None, obs: LinearGaussian) 
     beta = float(model.alpha @ chosen)
     noise_cov = model.cov_ybar_xbar - beta * model.var_xbar
     unconfounded = conditionals_equal(LinearGaussian(obs.intercept, beta, obs.var), obs, model)
-    return ShiftReport(chosen, default, beta, h, h_inverse, noise_cov, unconfounded)
+    return ShiftReport(readonly_float(chosen), default, beta, readonly_float(h), readonly_float(h_inverse), noise_cov,
+                       unconfounded)
 
 
 def _beta(model: GaussianModel, requested: float) -> BetaReport:
@@ -363,7 +375,7 @@ def _beta(model: GaussianModel, requested: float) -> BetaReport:
               "row w' and H^-1 first column Delta")
     if parallel_to_weights(model):
         reason = "alpha is parallel to w, so every shift gives this beta; H is built for Delta = w/w'w"
-    return BetaReport(requested, True, delta, h, h_inverse, reason)
+    return BetaReport(requested, True, readonly_float(delta), readonly_float(h), readonly_float(h_inverse), reason)
 
 
 def _appendix_d(model: GaussianModel, obs: LinearGaussian) -> AppendixD:
@@ -379,13 +391,13 @@ def _appendix_d(model: GaussianModel, obs: LinearGaussian) -> AppendixD:
         statement = (f"under (33) (all of xbar on {name}) Ybar = {report.interventional.slope:.6g} xbar{offset} "
                      f"deterministically, while Var(Ybar | Xbar = xbar) = {obs.var:.6g} > 0: no "
                      "macro causal model Ybar = f(Xbar, U), with any macro confounder U, explains both distributions "
-                     "(appendix D; in the paper's setting, alpha_1 != alpha_2)")
+                     "(appendix D; in the paper's two-product setting, alpha_1 != alpha_2)")
     elif not deterministic:
         statement = (f"appendix D's argument does not apply: Var(N) = {model.noise_var:.6g} > 0, so P(Ybar | do(xbar)) "
                      "under (33) is not deterministic")
     else:
         statement = ("appendix D's argument does not apply: P(Ybar | Xbar = xbar) is deterministic too "
-                     "(Var(Ybar | xbar) = 0; in the paper's setting, alpha_1 = alpha_2)")
+                     "(Var(Ybar | xbar) = 0; in the paper's setting, equal prices alpha_i)")
     caveat = ("the argument takes f(xbar, .) constant on the whole range of U (e.g. f continuous); if it need only "
               "be constant almost surely under P(U), a confounder U that copies Xbar escapes it, since "
               "P(Xbar = xbar) = 0 for a continuous Xbar")
@@ -466,9 +478,9 @@ def gaussian_analysis(
     if inhibiting is not None:
         found["inhibiting"] = inhibiting
     evaluations = tuple(
-        Evaluation(float(x), (obs.mean(float(x)), obs.var),
-                   {name: (r.realization.mean(float(x)), r.interventional.mean(float(x)), r.interventional.var)
-                    for name, r in found.items()})
+        Evaluation(float(x), (obs.mean(float(x)), obs.var), MappingProxyType(
+                   {name: (readonly_float(r.realization.mean(float(x))), r.interventional.mean(float(x)),
+                           r.interventional.var) for name, r in found.items()}))
         for x in xbar)
     return GaussianAnalysis(model, obs, natural, absorbing, _shift(model, delta, obs), condition, inhibiting, reason,
                             None if beta is None else _beta(model, float(beta)), analysis_d, evaluations)

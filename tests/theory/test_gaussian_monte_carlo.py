@@ -162,6 +162,15 @@ def test_shift_intervention_moves_xbar_by_delta_and_ybar_by_beta(case):
     assert np.allclose(coords[:, 0], x[:1000] @ m.weights, rtol=0, atol=1e-9 * np.abs(x).max())
     rest = coords[:, 1:] @ (m.alpha @ s.h_inverse)[1:]
     assert np.allclose(rest, x[:1000] @ m.alpha - s.beta * coords[:, 0], rtol=0, atol=1e-8 * np.abs(y).max())
+    # Definition 13: after the shift, P(Ybar^d | Xbar^d = v) = N(a + b v + d (beta - b), V)
+    fit_shifted = ols(shifted @ m.weights, y_shifted)
+    v = m.mean_xbar + d
+    mean, se = ols_mean_at(fit_shifted, v)
+    within(mean, a.observational.mean(v) + d * (s.beta - a.observational.slope), se, "E[Ybar^d | Xbar^d = v]")
+    within(fit_shifted["slope"], a.observational.slope, fit_shifted["se_slope"], "slope after the shift")
+    # the default shift gives the natural coefficient, the observational slope exactly when Cov(N, Xbar) = 0,
+    # which for these four models is when they are unconfounded
+    assert s.unconfounded == (not m.confounded)
     xbar, u = x @ m.weights, y - s.beta * x @ m.weights
     c = float(np.cov(xbar, u)[0, 1])
     se = np.sqrt((xbar.var() * u.var() + c ** 2) / xbar.size)
