@@ -57,10 +57,13 @@ _EXPORTS = {
     "StateSolution": "discagg.solvers.solution",
     "DEFAULT_TOLERANCE": "discagg.tolerance",
     "Tolerance": "discagg.tolerance",
+    "draw": "discagg.viz.draw",
+    "plot": "discagg.plot",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:  # the names as a type checker sees them
+    from discagg import plot
     from discagg.core.aggregation import Aggregation, MacroGap, MicroConfounding
     from discagg.core.coarsening import Coarsening
     from discagg.core.inference import interventional, marginal
@@ -75,6 +78,7 @@ if TYPE_CHECKING:  # the names as a type checker sees them
     from discagg.solvers.ranges import EffectBounds, StateBounds, effect_bounds, most_inducing, reach
     from discagg.solvers.solution import Solution, StateSolution
     from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
+    from discagg.viz.draw import draw
 
 __all__ = [
     "Aggregation",
@@ -99,6 +103,7 @@ __all__ = [
     "StateBounds",
     "StateSolution",
     "Tolerance",
+    "draw",
     "dumps_model",
     "effect_bounds",
     "inspect_model",
@@ -110,6 +115,7 @@ __all__ = [
     "model_from_dict",
     "model_to_dict",
     "most_inducing",
+    "plot",
     "reach",
     "save_model",
     "save_realization",

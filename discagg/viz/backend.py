@@ -1,0 +1,92 @@
+"""matplotlib, imported only when something is drawn, and pictures written whole or not at all.
+
+Figures are made with :class:`matplotlib.figure.Figure` directly, not with
+pyplot: they belong to the caller (a notebook shows them, nothing keeps them
+alive), no GUI backend is touched, and a file is rendered by the backend of
+its format (Agg for PNG, and the SVG and PDF backends).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from discagg.errors import DiscaggError, ModelError
+from discagg.io.files import atomic_output, check_output_path
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["IMAGE_FORMATS", "LEGEND_STYLE", "MISSING_MATPLOTLIB", "check_image_path", "fit_legend", "new_figure",
+           "save_figure"]
+
+IMAGE_FORMATS = (".png", ".svg", ".pdf")
+MISSING_MATPLOTLIB = "matplotlib, to draw (install the extra: pip install 'discagg[plot]')"
+
+
+def new_figure(width: float, height: float) -> "Figure":
+    """A Figure of ``width`` x ``height`` inches, not registered with pyplot.
+
+    Raises
+    ------
+    DiscaggError
+        When matplotlib is not installed; the message names the ``plot`` extra.
+    """
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise DiscaggError(f"no module named matplotlib: drawing needs {MISSING_MATPLOTLIB}") from None
+    return Figure(figsize=(width, height), dpi=100)
+
+
+def check_image_path(path: str | os.PathLike[str], option: str = "--out") -> Path:
+    """Check, before any work, that ``path`` can receive a .png, .svg or .pdf file.
+
+    >>> check_image_path("picture.txt")
+    Traceback (most recent call last):
+    ...
+    discagg.errors.ModelError: --out: expected a file name ending in one of ['.png', '.svg', '.pdf'], found 'picture.txt'
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix not in IMAGE_FORMATS:
+        raise ModelError(None, option, f"a file name ending in one of {list(IMAGE_FORMATS)}", repr(str(path)))
+    return check_output_path(path, option)
+
+
+def save_figure(figure: "Figure", path: str | os.PathLike[str], option: str = "--out") -> None:
+    """Write ``figure`` to ``path`` in the format its name asks for, atomically.
+
+    A symbolic link named ``g.png`` is written through as a PNG, whatever the
+    name of the file it points to; a failed or interrupted write leaves nothing.
+
+    Raises
+    ------
+    ModelError
+        A bad extension or a path that cannot receive the file.
+    """
+    target = check_image_path(path, option)
+    image_format = Path(path).suffix.lower().lstrip(".")
+    with atomic_output(target, option) as temporary:
+        # fixed metadata: the same picture gives the same file (no creation date)
+        metadata = {"Date": None} if image_format == "svg" else (
+            {"CreationDate": None} if image_format == "pdf" else {"Software": None})
+        figure.savefig(temporary, format=image_format, metadata=metadata)
+
+
+LEGEND_STYLE = {"fontsize": 8, "handlelength": 2.2, "columnspacing": 1.4, "borderaxespad": 0.3}
+
+
+def fit_legend(figure: "Figure", handles: Sequence[object], width: float) -> tuple[int, tuple[float, float]]:
+    """The most columns in which a legend of ``handles`` fits ``width`` inches, and its size in inches."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    for columns in range(len(handles), 0, -1):
+        legend = figure.legend(handles=handles, loc="lower center", ncol=columns, frameon=False, **LEGEND_STYLE)
+        box = legend.get_window_extent(renderer)
+        legend.remove()
+        if box.width / figure.dpi <= width or columns == 1:
+            return columns, (box.width / figure.dpi, box.height / figure.dpi)
+    return 1, (0.0, 0.0)
