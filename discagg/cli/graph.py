@@ -47,11 +47,12 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 def _run_graph(args: argparse.Namespace) -> str:
-    from discagg.io.loading import load_model
     from discagg.viz.backend import check_image_path, save_figure
+
+    check_image_path(args.out, "--out")  # before loading anything
+    from discagg.io.loading import load_model
     from discagg.viz.draw import MAX_NODES, default_title, graph_to_draw, render_graph
 
-    check_image_path(args.out, "--out")
     model = load_model(args.model)
     with naming(args.model):
         drawn, layout, roles = graph_to_draw(model, args.cause, args.effect, intervene=args.intervene,

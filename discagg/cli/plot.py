@@ -40,14 +40,15 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 def _run_plot(args: argparse.Namespace) -> str:
+    from discagg.viz.backend import check_image_path, save_figure
+
+    check_image_path(args.out, "--out")  # before loading anything
     from discagg.io.side_files import load_values
     from discagg.solvers.inhibiting import solve_aggregation
-    from discagg.viz.backend import check_image_path, save_figure
     from discagg.viz.panels import choose_states
     from discagg.viz.projection import project_argument, projection_for
     from discagg.viz.reachable import reachable
 
-    check_image_path(args.out, "--out")
     if args.cost and args.objective != "min-cost":
         raise ModelError(None, "--cost", "--cost together with --objective min-cost", f"--objective {args.objective}")
     agg = load_aggregation(args)

@@ -512,7 +512,7 @@ def _label_plane_points(axes: "Axes", panel: ReachablePanel, view: tuple[float, 
             cost = sum(_overlap(box, t) for t in taken)
             outside = w * h - _overlap(box, (frame.x0, frame.y0, frame.x1, frame.y1))
             towards = float(np.dot((dx, dy), centre - (px, py)) > 0) if (inward or view is not None) else 0.0
-            score = cost + 50 * outside - 0.5 * towards
+            score = cost + 1000 * outside - 0.5 * towards
             if best is None or score < best[0]:
                 best = (score, dx * 11 * 72 / dpi, dy * 11 * 72 / dpi, "left" if dx > 0 else (
                     "right" if dx < 0 else "center"), "bottom" if dy > 0 else ("top" if dy < 0 else "center"))
