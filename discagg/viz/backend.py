@@ -10,7 +10,8 @@ PDF backends).
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,8 +21,8 @@ from discagg.io.files import atomic_output, check_output_path
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["IMAGE_FORMATS", "LEGEND_STYLE", "MISSING_MATPLOTLIB", "check_image_path", "fit_legend", "new_figure",
-           "save_figure"]
+__all__ = ["IMAGE_FORMATS", "LEGEND_STYLE", "MISSING_MATPLOTLIB", "check_image_path", "fit_legend", "fit_title",
+           "new_figure", "save_figure", "wrap"]
 
 IMAGE_FORMATS = (".png", ".svg", ".pdf")
 MISSING_MATPLOTLIB = "matplotlib, to draw (install the extra: pip install 'discagg[plot]')"
@@ -105,3 +106,30 @@ def fit_legend(figure: "Figure", handles: Sequence[object], width: float) -> tup
         if box.width / figure.dpi <= width or columns == 1:
             return columns, (box.width / figure.dpi, box.height / figure.dpi)
     return 1, (0.0, 0.0)
+
+
+def wrap(text: str, fits: Callable[[str], bool]) -> str:
+    r"""Each line of ``text`` folded at spaces, or after ``+`` and ``,`` in long names, where ``fits`` says so.
+
+    >>> wrap("cause X = A+B+C, effect Y = D", lambda line: len(line) <= 14)
+    'cause X = A+B+\nC, effect Y =\nD'
+    """
+    out = []
+    for line in text.split("\n"):
+        current = ""
+        for piece in (p for p in re.split(r"(?<=[ +,])", line) if p):
+            if current and not fits((current + piece).rstrip()):
+                out.append(current.rstrip())
+                current = ""
+            current += piece
+        out.append(current.rstrip())
+    return "\n".join(out)
+
+
+def fit_title(title: str, width: float, size: float) -> str:
+    """``title`` folded (see :func:`wrap`) so that each line fits ``width`` inches at ``size`` points."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    measure, font = RendererAgg(10, 10, 72), FontProperties(size=size)
+    return wrap(title, lambda line: measure.get_text_width_height_descent(line, font, ismath=False)[0] <= width * 72)

@@ -25,7 +25,7 @@ import numpy as np
 from discagg.core.aggregation import Aggregation
 from discagg.core.model import CausalModel
 from discagg.errors import ModelError
-from discagg.viz.backend import LEGEND_STYLE, fit_legend, new_figure, save_figure
+from discagg.viz.backend import LEGEND_STYLE, fit_legend, fit_title, new_figure, save_figure
 from discagg.viz.layout import Layout, layered_layout
 
 if TYPE_CHECKING:
@@ -265,8 +265,9 @@ def render_graph(graph: nx.DiGraph, layout_graph: nx.DiGraph, *, title: str = ""
     figure = new_figure(graph_width, graph_height)
     handles = _legend_handles(graph, lay, roles)
     columns, (legend_width, legend_height) = fit_legend(figure, handles, max(graph_width, 5.0) - 0.2)
-    title_height = 0.34 + 0.17 * title.count("\n")
     width = max(graph_width, legend_width + 0.3)
+    title = fit_title(title, width - 0.3, 10)
+    title_height = 0.34 + 0.17 * title.count("\n")
     height = title_height + graph_height + legend_height + 0.1
     figure.set_size_inches(width, height)
     axes = figure.add_axes((0.5 - graph_width / width / 2, (legend_height + 0.1) / height, graph_width / width,

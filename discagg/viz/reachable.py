@@ -25,7 +25,7 @@ from discagg.core.aggregation import Aggregation
 from discagg.core.model import CausalModel
 from discagg.errors import ModelError
 from discagg.solvers.solution import Solution
-from discagg.viz.backend import LEGEND_STYLE, fit_legend, new_figure
+from discagg.viz.backend import LEGEND_STYLE, fit_legend, fit_title, new_figure
 from discagg.viz.panels import ReachablePanel, reachable_panels
 from discagg.viz.projection import Projection, projection_for
 
@@ -185,7 +185,8 @@ def _legend_handles(panels: Sequence[ReachablePanel], solution: Solution, interv
 
     handles: list[Any] = [Patch(facecolor=_HULL_FILL, edgecolor=_HULL,
                                 label="reachable P(Ȳ | do(x̄)): hull of the fibre's micro interventions")]
-    handles.append(marker(_STYLE["micro"], "P(Ȳ | do(X = x)) of a micro state x of the fibre"))
+    micro = {**_STYLE["micro"], "marker": "|", "s": 90} if interval else _STYLE["micro"]
+    handles.append(marker(micro, "P(Ȳ | do(X = x)) of a micro state x of the fibre"))
     if any(p.observational is not None for p in panels):
         handles.append(marker(_STYLE["observational"], "observational P(Ȳ | x̄)"))
     if any(p.natural is not None for p in panels):
@@ -207,10 +208,20 @@ def _has_gap(panel: ReachablePanel) -> bool:
     return panel.status in ("infeasible", "unreachable") and panel.solved is not None
 
 
+def _short(text: str, limit: int = 24) -> str:
+    """A name cut to ``limit`` characters for a label.
+
+    >>> _short("TRUE,TRUE,FALSE,HIGH,NORMAL", 12)
+    'TRUE,TRUE,F…'
+    """
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def _arrange(figure: "Figure", handles: Sequence[Any], title: str, content_width: float,
              content_height: float) -> tuple[float, float, float, float]:
     """Size the figure for title, content and legend; return the content's box in figure fractions."""
     columns, (legend_width, legend_height) = fit_legend(figure, handles, max(content_width, 6.0) - 0.3)
+    title = fit_title(title, max(content_width, legend_width + 0.3) - 0.3, 10.5)
     title_height = 0.25 + 0.19 * (title.count("\n") + 1)
     width = max(content_width, legend_width + 0.3)
     height = title_height + content_height + legend_height + 0.15
@@ -317,7 +328,7 @@ def _label_interval_points(axes: "Axes", panel: ReachablePanel, y: float, span: 
     for k, (x, names) in enumerate(groups):
         close = k > 0 and x - groups[k - 1][0] < 0.18 * span
         level = (level + 1) % 2 if close else 0
-        axes.text(x, y + 0.2 + 0.15 * level, ", ".join(names), fontsize=7, ha="center", va="bottom",
+        axes.text(x, y + 0.2 + 0.15 * level, _short(", ".join(names)), fontsize=7, ha="center", va="bottom",
                   color=_HULL, gid=f"micro-label:{panel.state}", parse_math=False)
 
 
@@ -499,7 +510,7 @@ def _label_plane_points(axes: "Axes", panel: ReachablePanel, view: tuple[float, 
     measure = RendererAgg(10, 10, 72)
     font = FontProperties(size=7)
     for (x, y), names in seen.items():
-        text = ", ".join(names)
+        text = _short(", ".join(names))
         w, h, _ = measure.get_text_width_height_descent(text, font, ismath=False)
         w, h = w * dpi / 72, h * dpi / 72 + 2
         px, py = to_pixels(np.array([[x, y]]))[0]
