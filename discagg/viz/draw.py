@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
@@ -25,7 +25,7 @@ import numpy as np
 from discagg.core.aggregation import Aggregation
 from discagg.core.model import CausalModel
 from discagg.errors import ModelError
-from discagg.viz.backend import LEGEND_STYLE, fit_legend, fit_title, new_figure, save_figure
+from discagg.viz.backend import LEGEND_STYLE, fit_legend, fit_title, new_figure, save_figure, text_width
 from discagg.viz.layout import Layout, layered_layout
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ _BOX_PAD = 0.07  # inches of box around a label
 _MARGIN = 0.2  # inches around the drawing
 _PORTS = 0.7  # the middle part of a box's top (bottom) side where edges arrive (leave)
 _COLOURS = {"causal": "black", "aggregation": "#1f63b4", "intervention": "#c8102e"}
-_STYLES = {"causal": "solid", "aggregation": (0, (4, 2)), "intervention": "solid"}
+_STYLES: dict[str, Any] = {"causal": "solid", "aggregation": (0, (4, 2)), "intervention": "solid"}
 _FILL = {"micro": "white", "macro": "#d9d9d9", "cause": "#fde4bf", "effect": "#d4edcf", "frame": "#eaf1fb"}
 _MATHTEXT_SPECIAL = {"\\": r"\backslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "%": r"\%", "#": r"\#",
                      "&": r"\&", "_": r"\_", "^": r"\^{}", "~": r"\sim{}", " ": r"\ "}
@@ -96,7 +96,7 @@ def graph_to_draw(
         if cause is not None or effect is not None:
             raise ModelError(None, None, "cause and effect with a model, not with an Aggregation (which fixes both)",
                              f"cause={cause!r}, effect={effect!r}")
-        model, cause, effect = model.model, model.cause, model.effect
+        cause, effect, model = model.cause, model.effect, model.model
     elif cause is not None or effect is not None or model.query is not None:
         model, cause, effect = select(model, cause, effect, labels=("--cause", "--effect"))
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
@@ -217,13 +217,7 @@ def draw_graph(graph: nx.DiGraph, path: str | os.PathLike[str], *, title: str = 
 
 def _measure(texts: Mapping[str, tuple[str, bool]]) -> dict[str, float]:
     """Label widths in inches."""
-    from matplotlib.backends.backend_agg import RendererAgg
-    from matplotlib.font_manager import FontProperties
-
-    renderer = RendererAgg(10, 10, 72)
-    prop = FontProperties(size=FONT)
-    return {node: renderer.get_text_width_height_descent(text, prop, ismath=math)[0] / 72.0
-            for node, (text, math) in texts.items()}
+    return {node: text_width(text, FONT, math=math) for node, (text, math) in texts.items()}
 
 
 def micro_nodes(graph: nx.DiGraph) -> list[str]:
@@ -332,10 +326,12 @@ def _bezier(points: Sequence[tuple[float, float]]) -> tuple[list[tuple[float, fl
     tangents[1:-1] = (p[2:] - p[:-2]) / 2
     tangents[0] = (0.0, p[1, 1] - p[0, 1])
     tangents[-1] = (0.0, p[-1, 1] - p[-2, 1])
-    vertices, codes = [tuple(p[0])], [Path.MOVETO]
+    vertices: list[tuple[float, float]] = [(float(p[0, 0]), float(p[0, 1]))]
+    codes = [int(Path.MOVETO)]
     for i in range(len(p) - 1):
-        vertices += [tuple(p[i] + tangents[i] / 3), tuple(p[i + 1] - tangents[i + 1] / 3), tuple(p[i + 1])]
-        codes += [Path.CURVE4] * 3
+        for q in (p[i] + tangents[i] / 3, p[i + 1] - tangents[i + 1] / 3, p[i + 1]):
+            vertices.append((float(q[0]), float(q[1])))
+        codes += [int(Path.CURVE4)] * 3
     return vertices, codes
 
 
@@ -382,20 +378,20 @@ def _draw_edges(axes: "Axes", graph: nx.DiGraph, lay: Layout, members: Mapping[s
                 continue  # one arrow between the frame and its macro node stands for all its nodes
             x0, y0, x1, y1 = frame_of[macro]
             a, b = (x1, (y0 + y1) / 2), (c[macro][0] - widths[macro] / 2, c[macro][1])
-            arrow([a, b] if kind == "aggregation" else [b, a], [Path.MOVETO, Path.LINETO], kind, gid)
+            arrow([a, b] if kind == "aggregation" else [b, a], [int(Path.MOVETO), int(Path.LINETO)], kind, gid)
             continue
         (xu, yu), (xv, yv) = c[u], c[v]
         if abs(yu - yv) < 1e-9 and _adjacent(lay, u, v, widths):
             left, right = (u, v) if xu < xv else (v, u)
             a = (c[left][0] + widths[left] / 2, yu)
             b = (c[right][0] - widths[right] / 2, yu)
-            arrow([a, b] if left == u else [b, a], [Path.MOVETO, Path.LINETO], kind, gid)
+            arrow([a, b] if left == u else [b, a], [int(Path.MOVETO), int(Path.LINETO)], kind, gid)
             continue
         # an arc above the row (inside a group), or a curve between rows (a group not drawn as one unit)
         if abs(yu - yv) < 1e-9:
             rise = 0.55 * h
             a, b = (xu, yu + h / 2), (xv, yv + h / 2)
-            arrow([a, (xu, yu + h / 2 + rise), (xv, yv + h / 2 + rise), b], [Path.MOVETO] + [Path.CURVE4] * 3,
+            arrow([a, (xu, yu + h / 2 + rise), (xv, yv + h / 2 + rise), b], [int(Path.MOVETO)] + [int(Path.CURVE4)] * 3,
                   kind, gid)
         else:
             upper, lower = ((u, v) if yu > yv else (v, u))

@@ -68,9 +68,13 @@ class Layout:
         ys0 = [y - self.height / 2 for _, y in self.centres.values()]
         ys1 = [y + self.height / 2 for _, y in self.centres.values()]
         for x0, y0, x1, y1 in self.frames.values():
-            xs0.append(x0), ys0.append(y0), xs1.append(x1), ys1.append(y1)
+            xs0.append(x0)
+            ys0.append(y0)
+            xs1.append(x1)
+            ys1.append(y1)
         for x, _ in (p for route in self.routes.values() for p in route):
-            xs0.append(x - _WAYPOINT), xs1.append(x + _WAYPOINT)
+            xs0.append(x - _WAYPOINT)
+            xs1.append(x + _WAYPOINT)
         return min(xs0), min(ys0), max(xs1), max(ys1)
 
 
@@ -249,13 +253,15 @@ def _isotonic(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
             v2, w2, c2 = blocks.pop()
             v1, w1, c1 = blocks.pop()
             blocks.append([(v1 * w1 + v2 * w2) / (w1 + w2), w1 + w2, c1 + c2])
-    return np.repeat([b[0] for b in blocks], [int(b[2]) for b in blocks])
+    fitted: np.ndarray = np.repeat([b[0] for b in blocks], [int(b[2]) for b in blocks])
+    return fitted
 
 
 def _place(desired: np.ndarray, sizes: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Positions as near ``desired`` as the order and ``sizes`` (centre-to-centre minima) allow."""
     offsets = np.concatenate([[0.0], np.cumsum(sizes)])
-    return _isotonic(desired - offsets, weights) + offsets
+    placed: np.ndarray = _isotonic(desired - offsets, weights) + offsets
+    return placed
 
 
 def _positions(links: nx.DiGraph, rows: list[list[str]], width: Mapping[str, float]) -> dict[str, float]:

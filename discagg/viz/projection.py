@@ -69,7 +69,8 @@ class Projection:
 
     def coordinates(self, p: np.ndarray) -> np.ndarray:
         """``p`` of shape ``(..., d)`` in picture coordinates, shape ``(..., k)``."""
-        return np.asarray(p, dtype=np.float64) @ self.directions.T
+        projected: np.ndarray = np.asarray(p, dtype=np.float64) @ self.directions.T
+        return projected
 
     def region(self) -> np.ndarray:
         """The image of the simplex: its corners' hull, shape ``(h, k)``."""

@@ -25,7 +25,7 @@ from discagg.core.aggregation import Aggregation
 from discagg.core.model import CausalModel
 from discagg.errors import ModelError
 from discagg.solvers.solution import Solution
-from discagg.viz.backend import LEGEND_STYLE, fit_legend, fit_title, new_figure
+from discagg.viz.backend import LEGEND_STYLE, fit_legend, fit_title, new_figure, renderer, text_width
 from discagg.viz.panels import ReachablePanel, reachable_panels
 from discagg.viz.projection import Projection, projection_for
 
@@ -45,7 +45,7 @@ _SOLVED = "#009e73"
 _TARGET = "#cc79a7"
 _CERTIFICATE = "#c8102e"
 _GAP = "#7b3294"
-_STYLE = {
+_STYLE: dict[str, dict[str, Any]] = {
     "observational": {"marker": "D", "s": 36, "color": _OBSERVED, "zorder": 6},
     "natural": {"marker": "o", "s": 120, "facecolors": "none", "edgecolors": _NATURAL, "linewidths": 1.8,
                 "zorder": 5},
@@ -237,13 +237,8 @@ def _arrange(figure: "Figure", handles: Sequence[Any], title: str, content_width
 
 def _interval_figure(panels: Sequence[ReachablePanel], projection: Projection, agg: Aggregation,
                      solution: Solution, title: str) -> "Figure":
-    from matplotlib.backends.backend_agg import RendererAgg
-    from matplotlib.font_manager import FontProperties
-
     rows = len(panels)
-    measure, font = RendererAgg(10, 10, 72), FontProperties(size=8.5)
-    label_width = 0.25 + max(measure.get_text_width_height_descent(line, font, ismath=False)[0] / 72
-                             for p in panels for line in _state_title(p).split("\n"))
+    label_width = 0.25 + max(text_width(line, 8.5) for p in panels for line in _state_title(p).split("\n"))
     plot_width = 6.2
     content_height = 0.62 + 0.78 * rows
     figure = new_figure(label_width + plot_width, content_height)
@@ -484,35 +479,32 @@ def _label_plane_points(axes: "Axes", panel: ReachablePanel, view: tuple[float, 
     tried (towards the simplex's or the zoom's middle first); a name in a zoom
     is clipped to it.
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
-    from matplotlib.font_manager import FontProperties
-
     seen: dict[tuple[float, float], list[str]] = {}
     for name, point in zip(panel.micro_states, panel.points):
         seen.setdefault((round(float(point[0]), 9), round(float(point[1]), 9)), []).append(name)
-    dpi = axes.figure.dpi
+    figure = axes.get_figure(root=True)
+    assert figure is not None
+    dpi = figure.dpi
     to_pixels = axes.transData.transform
-    frame = axes.get_window_extent()
+    window = axes.get_window_extent()
+    frame = (window.x0, window.y0, window.x1, window.y1)
     markers = [to_pixels(np.atleast_2d(a))[0] for a in (panel.observational, panel.natural, panel.solved,
                                                          panel.target) if a is not None]
     markers += list(to_pixels(panel.points))
-    taken = [(m[0] - 10, m[1] - 10, m[0] + 10, m[1] + 10) for m in markers]
-    renderer = FigureCanvasAgg(axes.figure).get_renderer()
+    taken = [(float(m[0]) - 10, float(m[1]) - 10, float(m[0]) + 10, float(m[1]) + 10) for m in markers]
+    agg = renderer(figure)
     for corner in axes.texts:  # the corner names of a ternary plot
         if str(corner.get_gid()).startswith("corner:"):
-            box = corner.get_window_extent(renderer)
-            taken.append((box.x0, box.y0, box.x1, box.y1))
+            extent = corner.get_window_extent(agg)
+            taken.append((extent.x0, extent.y0, extent.x1, extent.y1))
     if view is not None:
         middle = np.array([(view[0] + view[2]) / 2, (view[1] + view[3]) / 2])
     else:
         middle = np.array([0.5, np.sqrt(3.0) / 6]) if inward else panel.hull.mean(axis=0)
     centre = to_pixels(np.atleast_2d(middle))[0]
-    measure = RendererAgg(10, 10, 72)
-    font = FontProperties(size=7)
     for (x, y), names in seen.items():
         text = _short(", ".join(names))
-        w, h, _ = measure.get_text_width_height_descent(text, font, ismath=False)
-        w, h = w * dpi / 72, h * dpi / 72 + 2
+        w, h = text_width(text, 7) * dpi, 7 * 1.2 * dpi / 72 + 2
         px, py = to_pixels(np.array([[x, y]]))[0]
         best: tuple[float, float, float, str, str] | None = None
         for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1)):
@@ -520,8 +512,8 @@ def _label_plane_points(axes: "Axes", panel: ReachablePanel, view: tuple[float, 
             x0 = ax_ if dx > 0 else (ax_ - w if dx < 0 else ax_ - w / 2)
             y0 = ay_ if dy > 0 else (ay_ - h if dy < 0 else ay_ - h / 2)
             box = (x0, y0, x0 + w, y0 + h)
-            cost = sum(_overlap(box, t) for t in taken)
-            outside = w * h - _overlap(box, (frame.x0, frame.y0, frame.x1, frame.y1))
+            cost = sum((_overlap(box, t) for t in taken), 0.0)
+            outside = w * h - _overlap(box, frame)
             towards = float(np.dot((dx, dy), centre - (px, py)) > 0) if (inward or view is not None) else 0.0
             score = cost + 1000 * outside - 0.5 * towards
             if best is None or score < best[0]:

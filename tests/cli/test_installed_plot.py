@@ -82,3 +82,13 @@ def test_without_matplotlib_the_error_names_the_extra(away):
         assert result.returncode == 2 and result.stdout == ""
         assert "pip install 'discagg[plot]'" in result.stderr and result.stderr.count("\n") == 1, result.stderr
         assert not (away / "x.png").exists()
+
+
+def test_plot_help_loads_no_matplotlib(away):
+    result = discagg("plot", "--help", cwd=away)
+    assert result.returncode == 0 and result.stdout.startswith("usage: discagg plot") and result.stderr == ""
+    assert "--project" in result.stdout and "--state" in result.stdout
+    probe = subprocess.run([sys.executable, "-c", "import sys\nfrom discagg.cli import main\n"
+                            "main(['plot', '--help'])\nprint('matplotlib' in sys.modules, file=sys.stderr)"],
+                           cwd=away, capture_output=True, text=True, timeout=120)
+    assert probe.stderr.strip() == "False"
