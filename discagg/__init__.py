@@ -20,6 +20,12 @@ from typing import TYPE_CHECKING
 from discagg._lazy import lazy_exports
 
 _EXPORTS = {
+    "AbstractionError": "discagg.abstraction.error",
+    "abstraction_error": "discagg.abstraction.error",
+    "BestMechanism": "discagg.abstraction.mechanism",
+    "coarsening_error": "discagg.abstraction.mechanism",
+    "LearnedAbstraction": "discagg.abstraction.search",
+    "learn_abstraction": "discagg.abstraction.search",
     "Aggregation": "discagg.core.aggregation",
     "MacroGap": "discagg.core.aggregation",
     "MicroConfounding": "discagg.core.aggregation",
@@ -61,6 +67,9 @@ _EXPORTS = {
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:  # the names as a type checker sees them
+    from discagg.abstraction.error import AbstractionError, abstraction_error
+    from discagg.abstraction.mechanism import BestMechanism, coarsening_error
+    from discagg.abstraction.search import LearnedAbstraction, learn_abstraction
     from discagg.core.aggregation import Aggregation, MacroGap, MicroConfounding
     from discagg.core.coarsening import Coarsening
     from discagg.core.inference import interventional, marginal
@@ -77,7 +86,9 @@ if TYPE_CHECKING:  # the names as a type checker sees them
     from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
 __all__ = [
+    "AbstractionError",
     "Aggregation",
+    "BestMechanism",
     "CausalModel",
     "Coarsening",
     "CoarseningWarning",
@@ -85,6 +96,7 @@ __all__ = [
     "DiscaggError",
     "EffectBounds",
     "Inspection",
+    "LearnedAbstraction",
     "MacroGap",
     "MacroStateReport",
     "MicroConfounding",
@@ -99,10 +111,13 @@ __all__ = [
     "StateBounds",
     "StateSolution",
     "Tolerance",
+    "abstraction_error",
+    "coarsening_error",
     "dumps_model",
     "effect_bounds",
     "inspect_model",
     "interventional",
+    "learn_abstraction",
     "load_model",
     "load_realization",
     "loads_model",

@@ -291,7 +291,7 @@ def coarsening_error(source, cause: str | None = None, effect: str | None = None
     >>> from discagg import load_model
     >>> err = coarsening_error(load_model("example:cholesterol"), metric="tv")
     >>> round(err.value, 4), err.exact
-    (0.1, False)
+    (0.155, False)
     """
     from discagg.core.aggregation import as_aggregation
 

@@ -324,8 +324,7 @@ class _BranchAndBound:
             (0.0, 0.0, 0, images0, np.zeros(pairs))]
         while stack:
             # the first dive (at most one expansion per cell) always ends at a complete assignment
-            if (best is not None and self.deadline is not None and self.nodes % 64 == 0
-                    and time.perf_counter() > self.deadline):
+            if best is not None and self.deadline is not None and time.perf_counter() > self.deadline:
                 self.stopped = True
                 break
             bound, total, depth, images, pair_bounds = stack.pop()

@@ -113,8 +113,10 @@ class VariableMap:
             warnings.simplefilter("ignore", CoarseningWarning)
             group = build_group(macro, nodes, micro_states, spec, path=path)
         coarsening = group.coarsening
-        if states is None:
+        if states is None:  # no macro model: the states the map produces (a table's sorted, numbers numerically)
             states = coarsening.macro_states
+            if "table" in spec:
+                states = tuple(sorted(states, key=_state_key))
         states = tuple(states)
         index = {s: i for i, s in enumerate(states)}
         to_state = np.empty(coarsening.n_macro, dtype=np.intp)
@@ -200,6 +202,14 @@ class VariableMap:
             np.array_equal(self.image, other.image))
 
     __hash__ = None  # type: ignore[assignment]
+
+
+def _state_key(name: str) -> tuple[int, float, str]:
+    """Numbers first, in numeric order, then the other names in text order."""
+    try:
+        return (0, float(name), name)
+    except ValueError:
+        return (1, 0.0, name)
 
 
 @dataclass(frozen=True)
