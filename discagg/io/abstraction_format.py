@@ -61,8 +61,10 @@ def _folder() -> Traversable:
     A checkout's own folder comes first so that a working tree run with an
     editable install of another tree reads its own scenarios.
     """
-    checkout = Path(__file__).resolve().parents[2] / "data" / "abstraction"
-    return checkout if checkout.is_dir() else _data() / "abstraction"
+    root = Path(__file__).resolve().parents[2]
+    if (root / "pyproject.toml").is_file() and (root / "data" / "abstraction").is_dir():
+        return root / "data" / "abstraction"
+    return _data() / "abstraction"
 
 
 def scenario_names() -> tuple[str, ...]:

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from abstraction_reference import brute_pair_error, do_distribution, jsd_bits, jsd_nats
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,8 +15,6 @@ from discagg import CausalModel, ModelError, Node, abstraction_error
 from discagg.abstraction.metrics import js_distance_nats
 from discagg.core.abstraction import AbstractionMap, Pair, VariableMap
 from discagg.io.abstraction_format import load_abstraction_spec, load_role_model, scenario_names
-
-from abstraction_reference import brute_pair_error, do_distribution, jsd_bits, jsd_nats
 
 SCENARIOS = ("basic", "collapsing", "extended", "vstruct")
 

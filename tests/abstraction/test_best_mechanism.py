@@ -6,14 +6,13 @@ import math
 
 import numpy as np
 import pytest
+from abstraction_reference import jsd_bits
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import rel_entr
 
 from discagg import Aggregation, ModelError, coarsening_error, load_model
 from discagg.abstraction.mechanism import best_mechanism, tv_center
-
-from abstraction_reference import jsd_bits
 
 
 def _ternary(f, lo: float, hi: float, steps: int = 100) -> float:

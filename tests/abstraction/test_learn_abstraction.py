@@ -6,14 +6,13 @@ import itertools
 
 import numpy as np
 import pytest
+from abstraction_reference import all_surjections, do_distribution, jsd_bits, surjection_count, tv
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from discagg import CausalModel, ModelError, Node, abstraction_error, learn_abstraction
 from discagg.core.abstraction import AbstractionSpec, Pair, default_pairs
 from discagg.io.abstraction_format import load_abstraction_spec
-
-from abstraction_reference import all_surjections, do_distribution, jsd_bits, surjection_count, tv
 
 SCENARIOS = ("basic", "collapsing", "extended", "vstruct")
 
