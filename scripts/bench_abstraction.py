@@ -150,13 +150,14 @@ def main() -> None:
     widths = (10, 5, 9, 8, 8, 1, 8, 8, 1, 5, 4, 4, 6, 1, 7, 9, 7, 7, 9)
 
     def line(cells) -> str:
-        return " ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+        return " ".join(str(c).rjust(w) if i else str(c).ljust(w)
+                        for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
 
     print(line(["", "", "optimum", "JS dist", "JS dist", "|", "table", "table", "|", "L1", "L1", "", "L1", "|",
                 "their", "discagg", "b&b", "e2e", "discagg"]))
     print(line(["scenario", "maps", "bits", "ours", "theirs", "|", "JSD", "at ours", "|", "thrs", "ours", "ties",
                 "ties", "|", "s", "s", "s", "s", "% 8.12 s"]))
-    rule = "-" * len(line([""] * len(widths)))
+    rule = "-" * len(line(["x"] * len(widths)))
     print(rule)
     for (name, candidates, bits, ours, theirs, table, table_ours, l1, our_l1, ties, tie_l1, their_s, secs, bnb_s,
          e2e, ok) in rows:
