@@ -11,8 +11,9 @@ each ``s̄`` it is the convex problem
     \\min_{q \\in \\Delta} \\; \\max_{s \\in \\alpha_S^{-1}(\\bar s)} D(u_s, q),
 
 the Chebyshev centre of the fibre's rows under ``D``: a linear program for total
-variation (HiGHS), an exponential-cone program for the Jensen–Shannon divergence
-(cvxpy with Clarabel, imported when used). This is discagg's realization view
+variation (HiGHS); for the Jensen–Shannon divergence a smooth convex program,
+solved by SLSQP with analytic gradients and, when that does not certify itself to
+1e-9, as an exponential-cone program (cvxpy with Clarabel, imported then). This is discagg's realization view
 seen from the abstraction side: a realization of ``do(s̄)`` mixes the rows of its
 fibre, and the error of the best mechanism is zero exactly when every row of
 every fibre is the same distribution, i.e. when ``do(s̄)`` has the same effect
@@ -25,8 +26,9 @@ variation over mechanisms is at most ``tolerance.equality``.
 
 Each answer carries a lower bound on the optimum: the LP's dual bound for total
 variation; for the Jensen–Shannon divergence, the larger of a Frank–Wolfe bound
-with the solver's dual weights, ``Σ w_s D(u_s, q̂) + min_j g_j − g·q̂`` with
-``g = Σ w_s ∇D(u_s, q̂)`` (valid for any weights, by convexity), and Pinsker's
+at the returned point, ``Σ w_s D(u_s, q̂) + min_j g_j − g·q̂`` with
+``g = Σ w_s ∇D(u_s, q̂)`` (valid for any weights on the simplex, by convexity;
+the weights are chosen by a small LP to make it largest), and Pinsker's
 ``r² / (2 ln 2)`` from the total-variation radius ``r``.
 
 :func:`coarsening_error` is the error of a (cause, effect) coarsening with its
@@ -150,23 +152,82 @@ def tv_center(U: np.ndarray) -> tuple[np.ndarray, float, float]:
 
 
 def _jsd_center(U: np.ndarray, tv_bound: float) -> tuple[np.ndarray, float, float]:
-    """The Jensen–Shannon centre (bits) of the rows of ``U``, its value and a certified lower bound."""
-    from discagg.solvers.cvx import jsd_center_cvxpy
+    """The Jensen–Shannon centre (bits) of the rows of ``U``, its value and a certified lower bound.
 
-    q, weights = jsd_center_cvxpy(U)
-    values = distance("jsd", U, q)
+    SLSQP on the epigraph form, from the mean of the rows, with analytic
+    gradients; its answer is certified by :func:`_certified_bound`. Only when
+    that leaves a gap above :data:`_JSD_GAP` is the exponential-cone program
+    solved (cvxpy, imported then) and its answer polished the same way.
+    """
+    support = U.max(axis=0) > 0  # a state no row reaches gets no mass at the optimum (it would add to every JSD)
+    V = U[:, support]
+    q = _polish(V, V.mean(axis=0))
+    value, bound = _certified_bound(V, q)
+    if value - bound > _JSD_GAP:
+        from discagg.solvers.cvx import jsd_center_cvxpy
+
+        start, _ = jsd_center_cvxpy(V)
+        candidate = _polish(V, start)
+        other_value, other_bound = _certified_bound(V, candidate)
+        bound = max(bound, other_bound)
+        if other_value < value:
+            q, value = candidate, other_value
+    full = np.zeros(U.shape[1])
+    full[support] = q
+    pinsker = tv_bound ** 2 / (2.0 * math.log(2.0))
+    return full, value, min(max(bound, pinsker, 0.0), value)
+
+
+_JSD_GAP = 1e-9
+"""Largest certified optimality gap (bits) accepted from the first solve of a Jensen–Shannon centre."""
+
+
+def _gradients(U: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """``dJSD(U_i, q)/dq_j = ½ log2(2 q_j / (U_ij + q_j))`` in bits (``½`` where ``U_ij = 0``, the limit)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        # dJSD(u, q)/dq_j = ½ log2(2 q_j / (u_j + q_j)) in bits (½ where u_j = 0: the limit)
-        grad = 0.5 * np.log2(np.where(U > 0, 2.0 * q / (U + q), 2.0))
+        return 0.5 * np.log2(np.where(U > 0, 2.0 * q / (U + q), 2.0))
+
+
+def _polish(U: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """``min t`` subject to ``JSD(U_i, q) <= t`` and ``q`` in the simplex, by SLSQP from ``start``."""
+    from scipy.optimize import minimize
+
+    m, d = U.shape
+    floor = 1e-15
+
+    def rows(x: np.ndarray) -> np.ndarray:
+        return x[d] - distance("jsd", U, x[:d])
+
+    def rows_jacobian(x: np.ndarray) -> np.ndarray:
+        return np.hstack([-_gradients(U, np.maximum(x[:d], floor)), np.ones((m, 1))])
+
+    start = np.clip(start, floor, None)
+    start = start / start.sum()
+    x0 = np.concatenate([start, [float(distance("jsd", U, start).max())]])
+    objective = np.concatenate([np.zeros(d), [1.0]])
+    result = minimize(lambda x: x[d], x0, jac=lambda x: objective, method="SLSQP",
+                      bounds=[(floor, 1.0)] * d + [(0.0, None)],
+                      constraints=[{"type": "ineq", "fun": rows, "jac": rows_jacobian},
+                                   {"type": "eq", "fun": lambda x: x[:d].sum() - 1.0,
+                                    "jac": lambda x: np.concatenate([np.ones(d), [0.0]])}],
+                      options={"ftol": 1e-15, "maxiter": 200})
+    q = np.clip(np.nan_to_num(result.x[:d]), 0.0, None)
+    if not q.sum() > 0:
+        return start
+    q = q / q.sum()
+    # SLSQP may stop anywhere: keep whichever of its point and the start is better (both are certified after)
+    return q if distance("jsd", U, q).max() <= distance("jsd", U, start).max() else start
+
+
+def _certified_bound(U: np.ndarray, q: np.ndarray) -> tuple[float, float]:
+    """``max_i JSD(U_i, q)`` and a lower bound on ``min_q max_i JSD(U_i, q)`` from the point ``q``."""
+    values = distance("jsd", U, q)
+    grad = _gradients(U, q)
     finite = np.isfinite(grad).all(axis=1)
     bound = 0.0
     if finite.any():
-        best = _best_weights(values[finite], grad[finite], q)
-        for w in (best, weights[finite] / weights[finite].sum() if weights[finite].sum() > 0 else best):
-            bound = max(bound, _frank_wolfe_bound(values[finite], grad[finite], q, w))
-    pinsker = tv_bound ** 2 / (2.0 * math.log(2.0))
-    value = float(values.max())
-    return q, value, min(max(bound, pinsker, 0.0), value)
+        bound = _frank_wolfe_bound(values[finite], grad[finite], q, _best_weights(values[finite], grad[finite], q))
+    return float(values.max()), bound
 
 
 def _frank_wolfe_bound(values: np.ndarray, grad: np.ndarray, q: np.ndarray, w: np.ndarray) -> float:
