@@ -108,7 +108,10 @@ class PairError:
         doc: dict[str, Any] = {"sources": list(self.pair.sources), "targets": list(self.pair.targets),
                                "error": self.error, "argmax": self.argmax,
                                "argmax_macro": self.macro_intervention(self.argmax_index),
-                               "max_tv": float(self.tv.max())}
+                               "max_tv": float(self.tv.max()),
+                               "interventions": [{"micro": self.intervention(i), "macro": self.macro_intervention(i),
+                                                  "distance": float(d), "tv": float(t)}
+                                                 for i, (d, t) in enumerate(zip(self.distances, self.tv))]}
         if self.mechanism is not None:
             doc["lower_bound"] = self.mechanism.lower_bound
             doc["mechanism"] = self.mechanism_table()

@@ -45,6 +45,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     error.add_argument("--metric", choices=("jsd", "tv"), default="jsd", help=_METRIC_HELP)
     error.add_argument("--best-mechanism", action="store_true",
                        help="compare with each pair's best macro mechanism instead of MACRO's CPTs")
+    error.add_argument("--per-intervention", action="store_true",
+                       help="list the distance of every micro intervention, not only each pair's worst")
     error.add_argument("--json", action="store_true", help="print one JSON document instead of a table")
     error.set_defaults(run=_run_error)
 
@@ -109,7 +111,7 @@ def _run_error(args: argparse.Namespace) -> str:
                                    mechanism="best" if args.best_mechanism or macro is None else "model")
     if args.json:
         return dump(result.to_dict())
-    return _render_error(result, micro, macro)
+    return _render_error(result, micro, macro, args.per_intervention)
 
 
 def _unit(metric: str) -> str:
@@ -120,7 +122,8 @@ def _state(assignment: dict[str, str]) -> str:
     return " ".join(f"{k}={v}" for k, v in assignment.items())
 
 
-def _render_error(result: AbstractionError, micro: CausalModel, macro: CausalModel | None) -> str:
+def _render_error(result: AbstractionError, micro: CausalModel, macro: CausalModel | None,
+                  per_intervention: bool = False) -> str:
     from discagg.cli.tables import format_table
 
     best = result.mechanism == "best"
@@ -137,6 +140,13 @@ def _render_error(result: AbstractionError, micro: CausalModel, macro: CausalMod
         ", with the best macro mechanism of each pair" if best else "")
     lines = [f"abstraction: micro {micro.name} -> {against}; metric {result.metric} ({_unit(result.metric)})", "",
              format_table(header, rows), ""]
+    if per_intervention:
+        lines.append(format_table(["sources", "targets", "micro intervention", "macro intervention", "distance",
+                                   "TV"],
+                                  [[",".join(p.pair.sources), ",".join(p.pair.targets), _state(p.intervention(i)),
+                                    _state(p.macro_intervention(i)), f"{d:.6f}", f"{t:.6f}"]
+                                   for p in result.pairs for i, (d, t) in enumerate(zip(p.distances, p.tv))]))
+        lines.append("")
     worst = result.argmax_pair
     lines.append(f"overall abstraction error: {result.overall:.6f} (pair {','.join(worst.pair.sources)} -> "
                  f"{','.join(worst.pair.targets)})")

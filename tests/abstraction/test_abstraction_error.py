@@ -205,6 +205,14 @@ def test_json_document():
     assert first["sources"] == ["Smoking_"] and first["targets"] == ["Cancer_"]
     assert first["argmax"] == {"Smoking": "0"} and first["argmax_macro"] == {"Smoking_": "1"}
     assert doc["overall"] == max(p["error"] for p in doc["pairs"])
+    # by hand: P(Cancer = 0 | do(Smoking = 0)) = 0.7 * 0.15 + 0.3 * 0.85 = 0.36 against the macro's 0.66 at
+    # Smoking_ = 1 (the map swaps the states); do(Smoking = 1): 0.7 * 0.65 + 0.3 * 0.75 = 0.68 against 0.9
+    assert first["interventions"] == [
+        {"micro": {"Smoking": "0"}, "macro": {"Smoking_": "1"}, "distance": first["error"], "tv": pytest.approx(0.3)},
+        {"micro": {"Smoking": "1"}, "macro": {"Smoking_": "0"}, "distance": pytest.approx(jsd_bits([0.68, 0.32],
+                                                                                                  [0.9, 0.1])),
+         "tv": pytest.approx(0.22)}]
+    assert first["error"] == pytest.approx(jsd_bits([0.36, 0.64], [0.66, 0.34]))
 
 
 def test_names_as_sources():

@@ -52,6 +52,15 @@ def test_abstraction_from_files(tmp_path):
     assert set(doc["pairs"][0]["argmax"]) == {"Environment", "Smoking", "Tar"}
 
 
+def test_per_intervention_rows():
+    s = "scenario:collapsing"
+    code, out, _ = run(["abstraction", s, s, "--map", s, "--per-intervention"])
+    assert code == 0
+    rows = [line for line in out.splitlines() if line.startswith(("Smoking_ ", "Tar_ ")) and "=" in line]
+    assert len(rows) == 3 + (4 + 4 + 2)  # the pair table, then every micro intervention of every pair
+    assert "Smoking_  Tar_     Environment=1 Smoking=0  Smoking_=0          0.025462  0.050000" in out
+
+
 def test_best_mechanism_without_a_macro_model():
     code, out, err = run(["abstraction", "scenario:collapsing", "--map", "scenario:collapsing", "--json"])
     doc = json.loads(out)
