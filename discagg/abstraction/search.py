@@ -477,7 +477,8 @@ def learn_abstraction(micro: CausalModel | str | os.PathLike[str], macro: Causal
     candidates = math.prod(surjective_count(a, b) for a, b in zip(n, k))
     active_count = math.prod(surjective_count(n[j], k[j]) for j in used)
     if method == "auto":
-        method = "exhaustive" if active_count <= EXHAUSTIVE_LIMIT else "branch-and-bound"
+        small = active_count <= EXHAUSTIVE_LIMIT and _table_work(problem, n, k) <= _TABLE_WORK_LIMIT
+        method = "exhaustive" if small else "branch-and-bound"
     images: dict[int, np.ndarray]
     ties = tie_l1 = None
     nodes = pruned = 0
@@ -514,6 +515,21 @@ def learn_abstraction(micro: CausalModel | str | os.PathLike[str], macro: Causal
     return LearnedAbstraction(learned, value, lower, optimal, stopped, method, metric, candidates, evaluated,
                               nodes, pruned, time.perf_counter() - start, ties, tuple(names[j] for j in free), error,
                               ref, differing, tie_l1)
+
+
+_TABLE_WORK_LIMIT = 5 * 10**7
+"""``method="auto"`` also leaves exhaustive search when its pair tables would touch more entries than this."""
+
+
+def _table_work(problem: _Problem, n: tuple[int, ...], k: tuple[int, ...]) -> int:
+    """Entries the exhaustive pair tables touch: source images, and distance matrices per choice of target maps."""
+    work = 0
+    for sources, targets, k0, k1 in problem.pairs:
+        n_s = k0.shape[0]
+        src = math.prod(surjective_count(n[j], k[j]) for j in sources)
+        tgt = math.prod(surjective_count(n[j], k[j]) for j in targets)
+        work += src * n_s + tgt * (n_s * k1.size + src * n_s)
+    return work
 
 
 def _first_surjection(n: int, k: int) -> np.ndarray:

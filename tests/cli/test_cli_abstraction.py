@@ -146,3 +146,20 @@ def test_no_output_file_on_bad_input(tmp_path):
     code, _, _ = run(["learn-abstraction", "scenario:basic", "scenario:vstruct", "--variables", "scenario:basic",
                       "--out", str(target)])
     assert code == 2 and not target.exists()
+
+
+def test_best_mechanism_on_a_shipped_network_matches_the_group_coarsening(tmp_path):
+    # macro variables over node groups of net:sachs, no macro model: with two macro target states the TV
+    # error of the best mechanism is, per macro state, half the spread of P(Ybar = <2 | do(x)) over its fibre
+    from discagg import Aggregation, load_model
+
+    path = tmp_path / "map.json"
+    path.write_text(json.dumps({"format": "discagg/abstraction-v1", "variables": {
+        "RafMek": {"nodes": ["Raf", "Mek"], "map": {"sum": "index"}},
+        "ErkAkt": {"nodes": ["Erk", "Akt"], "map": {"sum": "index", "bins": [2]}}}}))
+    code, out, _ = run(["abstraction", "net:sachs", "--map", str(path), "--metric", "tv", "--json"])
+    (pair,) = json.loads(out)["pairs"]
+    agg = Aggregation.of(load_model("net:sachs"), "Raf,Mek:sum", "Erk,Akt:sum>=2")
+    low = agg.macro_kernel[:, 0]
+    spreads = [(low[f].max() - low[f].min()) / 2 for f in (agg.cause_map.fibre(k) for k in range(agg.cause_map.n_macro))]
+    assert code == 0 and pair["error"] == pytest.approx(max(spreads), abs=1e-9)
