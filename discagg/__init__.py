@@ -20,6 +20,12 @@ from typing import TYPE_CHECKING
 from discagg._lazy import lazy_exports
 
 _EXPORTS = {
+    "AbstractionError": "discagg.abstraction.error",
+    "abstraction_error": "discagg.abstraction.error",
+    "BestMechanism": "discagg.abstraction.mechanism",
+    "coarsening_error": "discagg.abstraction.mechanism",
+    "LearnedAbstraction": "discagg.abstraction.search",
+    "learn_abstraction": "discagg.abstraction.search",
     "Aggregation": "discagg.core.aggregation",
     "MacroGap": "discagg.core.aggregation",
     "MicroConfounding": "discagg.core.aggregation",
@@ -71,6 +77,9 @@ __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:  # the names as a type checker sees them
     from discagg import plot
+    from discagg.abstraction.error import AbstractionError, abstraction_error
+    from discagg.abstraction.mechanism import BestMechanism, coarsening_error
+    from discagg.abstraction.search import LearnedAbstraction, learn_abstraction
     from discagg.core.aggregation import Aggregation, MacroGap, MicroConfounding
     from discagg.core.coarsening import Coarsening
     from discagg.core.gaussian import GaussianModel, GaussianRealization, LinearGaussian
@@ -91,7 +100,9 @@ if TYPE_CHECKING:  # the names as a type checker sees them
     from discagg.viz.draw import draw
 
 __all__ = [
+    "AbstractionError",
     "Aggregation",
+    "BestMechanism",
     "CausalModel",
     "Coarsening",
     "CoarseningWarning",
@@ -102,13 +113,14 @@ __all__ = [
     "GaussianModel",
     "GaussianRealization",
     "Inspection",
+    "LearnedAbstraction",
     "LinearGaussian",
     "MacroGap",
     "MacroStateReport",
     "MicroConfounding",
     "ModelError",
-    "OBJECTIVES",
     "Node",
+    "OBJECTIVES",
     "Query",
     "RealizationError",
     "RealizationFamily",
@@ -117,12 +129,15 @@ __all__ = [
     "StateBounds",
     "StateSolution",
     "Tolerance",
+    "abstraction_error",
+    "coarsening_error",
     "draw",
     "dumps_model",
     "effect_bounds",
     "gaussian_analysis",
     "inspect_model",
     "interventional",
+    "learn_abstraction",
     "load_gaussian",
     "load_model",
     "load_realization",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["total_variation", "max_abs_difference", "kl_divergence"]
+__all__ = ["total_variation", "max_abs_difference", "kl_divergence", "jensen_shannon"]
 
 
 def total_variation(p: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -46,3 +46,28 @@ def kl_divergence(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     result = terms.sum(axis=-1)
     nan_rows = np.isnan(p).any(axis=-1) | np.isnan(q).any(axis=-1)
     return np.where(nan_rows, np.nan, result)
+
+
+def jensen_shannon(p: np.ndarray, q: np.ndarray, *, base: float = 2.0) -> np.ndarray:
+    """Jensen–Shannon divergence ``½ KL(p ‖ m) + ½ KL(q ‖ m)``, ``m = (p + q) / 2``, last axis.
+
+    In bits by default (``base=2``), so that it lies in [0, 1]; ``base=np.e``
+    gives nats. This is the divergence, not its square root: the
+    Jensen–Shannon *distance* (``scipy.spatial.distance.jensenshannon``, natural
+    base by default) is ``sqrt`` of the value in the same base. Terms with a
+    zero probability contribute zero, so it is finite for any two distributions.
+
+    >>> float(jensen_shannon(np.array([1.0, 0.0]), np.array([0.0, 1.0])))
+    1.0
+    >>> float(jensen_shannon(np.array([0.5, 0.5]), np.array([0.5, 0.5])))
+    0.0
+    """
+    p = np.asarray(p, dtype=np.float64)
+    q = np.asarray(q, dtype=np.float64)
+    p, q = np.broadcast_arrays(p, q)
+    m = 0.5 * (p + q)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0) / np.where(m > 0, m, 1.0)), 0.0)
+        terms = terms + np.where(q > 0, q * np.log(np.where(q > 0, q, 1.0) / np.where(m > 0, m, 1.0)), 0.0)
+    # Rounding can leave a tiny negative sum for equal rows: the divergence is never negative.
+    return np.maximum(0.5 * terms.sum(axis=-1) / np.log(base), 0.0)
