@@ -158,14 +158,14 @@ def _scm_from_dict(data: Any, default_name: str, tolerance: Tolerance) -> Struct
                 raise ModelError(None, f"nodes.{member}.responses", f"no responses of its own for a node that {where} "
                                  "draws", "a 'responses' key")
             in_joint[member] = where
-        blocks.append(_block(raw["responses"], members, headers, f"{where}.responses"))
+        blocks.append(_block(raw["responses"], members, headers, f"{where}.responses", keyed=True, tolerance=tolerance))
     for name in headers:
         if name in in_joint:
             continue
         if "responses" not in raw_nodes[name]:
             raise ModelError(None, f"nodes.{name}.responses", "this key to be present (or the node in a 'joint' block)",
                              "it missing")
-        blocks.append(_block(raw_nodes[name]["responses"], (name,), headers, f"nodes.{name}.responses"))
+        blocks.append(_block(raw_nodes[name]["responses"], (name,), headers, f"nodes.{name}.responses", keyed=False, tolerance=tolerance))
 
     where_block = {name: (block, k) for block in blocks for k, name in enumerate(block.nodes)}
     doc: dict[str, Any] = {"format": MODEL_FORMAT, "name": data.get("name", default_name), "nodes": {}}
@@ -230,7 +230,8 @@ def _table(value: Any, node: str, headers: dict[str, tuple[tuple[str, ...], tupl
 
 
 def _block(raw: Any, members: tuple[str, ...], headers: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
-           path: str) -> ResponseBlock:
+           path: str, *, keyed: bool, tolerance: Tolerance) -> ResponseBlock:
+    """A node's responses (``keyed=False``: ``f`` is its table) or a joint block's (``f`` keyed by node)."""
     if not isinstance(raw, list):
         raise ModelError(None, path, "a list of responses {\"p\": probability, \"f\": table}", describe(raw))
     if not raw:
@@ -244,7 +245,7 @@ def _block(raw: Any, members: tuple[str, ...], headers: dict[str, tuple[tuple[st
         response = require_object(response, where, "an object {\"p\": probability, \"f\": table}")
         check_keys(response, ("p", "f"), ("p", "f"), where)
         probabilities.append(_probability(response["p"], f"{where}.p"))
-        if len(members) == 1:
+        if not keyed:
             tables[members[0]].append(_table(response["f"], members[0], headers, f"{where}.f"))
             continue
         functions = require_object(response["f"], f"{where}.f", f"an object with one table per node of the block "
@@ -252,6 +253,10 @@ def _block(raw: Any, members: tuple[str, ...], headers: dict[str, tuple[tuple[st
         check_keys(functions, members, members, f"{where}.f")
         for m in members:
             tables[m].append(_table(functions[m], m, headers, f"{where}.f.{m}"))
+    total = float(sum(probabilities, Fraction(0)))
+    if abs(total - 1.0) > tolerance.normalisation:
+        raise ModelError(None, path, f"response probabilities summing to 1 (within {tolerance.normalisation:g})",
+                         f"sum {total!r}")
     return ResponseBlock(members, tuple(np.array(tables[m], dtype=np.intp).reshape(len(raw), n_cfg[m])
                                         for m in members), tuple(probabilities))
 

@@ -75,7 +75,7 @@ from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 __all__ = ["RESPONSE_LIMIT", "EXACT_LP_LIMIT", "VERDICTS", "Witness", "CompatibleVerdict", "response_count",
            "relevant_nodes", "decide_compatible"]
 
-RESPONSE_LIMIT = 2**17
+RESPONSE_LIMIT = 2**18
 """Most joint response-function assignments (LP columns) of the relevant nodes the LP accepts."""
 
 EXACT_LP_LIMIT = 10_000
@@ -327,7 +327,7 @@ def _lp_witness(model: CausalModel, where: Setting, space: _Space, q: np.ndarray
 
 def decide_compatible(model: CausalModel, where: Setting, *, exact: bool = False,
                       tolerance: Tolerance = DEFAULT_TOLERANCE, limit: int = RESPONSE_LIMIT,
-                      markov: np.ndarray | None = None) -> CompatibleVerdict:
+                      markov: np.ndarray | None = None, method: str = "auto") -> CompatibleVerdict:
     """Decide (15) over every SCM compatible with ``model`` (module docstring), with witnesses.
 
     Parameters
@@ -343,6 +343,9 @@ def decide_compatible(model: CausalModel, where: Setting, *, exact: bool = False
         Most joint response-function assignments of the relevant nodes.
     markov : ndarray, optional
         The Markovian counterfactual joint, when already computed.
+    method : str
+        ``"auto"`` (the binary-cause shortcut when it applies, else the LP) or ``"lp"`` (always
+        the LP; the shortcut's claim can be checked with it).
 
     Returns
     -------
@@ -375,7 +378,9 @@ def decide_compatible(model: CausalModel, where: Setting, *, exact: bool = False
     markov_scm = StructuralModel.markov(model, exact=exact)
     markov_witness = _witness(model, where, markov_scm, "markov", Fraction(0) if exact else 0.0, exact, support)
     markov_holds = markov_residuals.condition <= tol
-    if model.cardinality(where.cause) <= 2:
+    if method not in ("auto", "lp"):
+        raise ValueError(f"decide_compatible: method must be 'auto' or 'lp', got {method!r}")
+    if method == "auto" and model.cardinality(where.cause) <= 2:
         return CompatibleVerdict("every" if markov_holds else "none", "binary cause", columns, markov_residuals,
                                  markov_witness if markov_holds else None,
                                  None if markov_holds else markov_witness)

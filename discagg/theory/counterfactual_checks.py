@@ -96,10 +96,15 @@ def counterfactual_checks(name: str, agg: Aggregation, adjust: tuple[str, ...] |
 
     Examples
     --------
-    >>> from discagg import Aggregation, load_model
-    >>> rows = counterfactual_checks("condition-15", Aggregation.of(load_model("data/chain-holds.json")))
-    >>> [(r.kind, r.holds) for r in rows][:3]
-    [('hypothesis', True), ('hypothesis', True), ('hypothesis', True)]
+    >>> from discagg import Aggregation, loads_model
+    >>> m = loads_model('''{"format": "discagg/model-v1", "nodes": {
+    ...   "X": {"states": ["a", "b", "c"], "parents": [], "cpt": [0.25, 0.25, 0.5]},
+    ...   "Y": {"states": ["n", "y"], "parents": ["X"], "cpt": [[0.5, 0.5], [0.5, 0.5], [0.5, 0.5]]}}}''')
+    >>> rows = counterfactual_checks("condition-15", Aggregation.of(m, "X", "Y"))
+    >>> [(r.kind, r.holds) for r in rows]
+    [('hypothesis', True), ('hypothesis', True), ('hypothesis', True), ('conclusion', True), ('conclusion', True)]
+    >>> rows[2].detail["verdict"], rows[2].detail["witnesses"]["fails"]["residual"] > 0
+    ('some', True)
     """
     model = agg.model
     label = name
