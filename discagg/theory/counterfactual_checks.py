@@ -59,11 +59,19 @@ def _float(value: Any) -> float:
     return float(value)
 
 
+def _document(scm: StructuralModel) -> dict[str, Any]:
+    """The witness as ``discagg/scm-v1``, without the identity maps that selecting a cause or effect adds."""
+    doc = scm_to_dict(scm)
+    macro = {node: mapping for node, mapping in doc.get("macro", {}).items()
+             if mapping != {s: [s] for s in scm.model.nodes[node].states}}
+    return {**doc, "macro": macro}
+
+
 def _witness_detail(witness: Witness) -> dict[str, Any]:
     r = witness.residuals
     return {"kind": witness.kind, "residual": _float(r.condition), "consequence": _float(r.consequence),
             "equation_13": _float(r.equation_13), "compatibility": _float(witness.compatibility),
-            "scm": scm_to_dict(witness.scm)}
+            "scm": _document(witness.scm)}
 
 
 def counterfactual_checks(name: str, agg: Aggregation, adjust: tuple[str, ...] | None = None,
