@@ -59,7 +59,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from discagg.core.model import CausalModel
-from discagg.core.scm import ResponseBlock, StructuralModel, configuration_count
+from discagg.core.scm import ENUMERATION_LIMIT, ResponseBlock, StructuralModel, configuration_count
 from discagg.errors import ModelError, SolverError
 from discagg.solvers.exact_lp import exact_lp
 from discagg.theory.counterfactual import (
@@ -113,12 +113,17 @@ class Witness:
         Computed by enumerating the witness's responses.
     compatibility : float or Fraction
         The largest violation of the LP's compatibility equations (0 for a Markovian witness).
+    enumerated : bool
+        Whether ``residuals`` come from enumerating the witness (always, but for a Markovian
+        witness with more than :data:`~discagg.core.scm.ENUMERATION_LIMIT` joint responses, whose
+        residuals are then the single-world formula's).
     """
 
     scm: StructuralModel
     kind: str
     residuals: ConditionResiduals
     compatibility: Any
+    enumerated: bool = True
 
 
 @dataclass(frozen=True, eq=False)
@@ -376,7 +381,10 @@ def decide_compatible(model: CausalModel, where: Setting, *, exact: bool = False
     cause_map = cause_coarsening(model, where.cause)
     markov_residuals = condition_residuals(J, cause_map, support)
     markov_scm = StructuralModel.markov(model, exact=exact)
-    markov_witness = _witness(model, where, markov_scm, "markov", Fraction(0) if exact else 0.0, exact, support)
+    if markov_scm.size([where.cause, where.effect, *where.adjust]) <= ENUMERATION_LIMIT:
+        markov_witness = _witness(model, where, markov_scm, "markov", Fraction(0) if exact else 0.0, exact, support)
+    else:
+        markov_witness = Witness(markov_scm, "markov", markov_residuals, Fraction(0) if exact else 0.0, False)
     markov_holds = markov_residuals.condition <= tol
     if method not in ("auto", "lp"):
         raise ValueError(f"decide_compatible: method must be 'auto' or 'lp', got {method!r}")

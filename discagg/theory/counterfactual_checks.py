@@ -71,7 +71,7 @@ def _witness_detail(witness: Witness) -> dict[str, Any]:
     r = witness.residuals
     return {"kind": witness.kind, "residual": _float(r.condition), "consequence": _float(r.consequence),
             "equation_13": _float(r.equation_13), "compatibility": _float(witness.compatibility),
-            "scm": _document(witness.scm)}
+            "enumerated": witness.enumerated, "scm": _document(witness.scm)}
 
 
 def counterfactual_checks(name: str, agg: Aggregation, adjust: tuple[str, ...] | None = None,
