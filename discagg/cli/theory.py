@@ -74,11 +74,13 @@ def _run_verify(args: argparse.Namespace) -> str:
     if family is not None and family.coarsening != agg.cause_map:
         raise ModelError(args.realization, "cause", f"a realization for the cause {agg.cause!r}",
                          repr(family.coarsening.node))
-    witness_dir = _witness_dir(args.save_witnesses)
-    scm = _load_scm(args.scm, agg.model) if args.scm else None
+    from discagg.cli.scm_options import bound_scm, save_witnesses, witness_folder, witness_lines
+
+    witness_dir = witness_folder(args.save_witnesses)
+    scm = bound_scm(args.scm, agg.model) if args.scm else None
     checks = tuple(args.check) if args.check else (("condition-15",) if scm is not None else None)
     result = verify(agg, checks, family, exact=args.exact, scm=scm)
-    written = _save_witnesses(result, witness_dir) if witness_dir is not None else []
+    written = save_witnesses(result, witness_dir) if witness_dir is not None else []
     if args.json:
         document = result.to_dict()
         if witness_dir is not None:
@@ -96,94 +98,10 @@ def _run_verify(args: argparse.Namespace) -> str:
             within = [c for c in result.checks if c.holds and not c.holds_exactly]
             text += ("; every statement that holds also holds exactly (rational arithmetic)" if not within else
                      f"; {len(within)} statement(s) hold only within the tolerance, not exactly")
-        text += _witness_lines(result, witness_dir, written)
+        text += witness_lines(result, witness_dir, written)
     if not result.ok:
         raise CommandFailed(text)
     return text
-
-
-_WITNESS_ROLES = {"holds": "a compatible SCM where the condition holds",
-                  "fails": "a compatible SCM where the condition fails"}
-
-
-def _witness_dir(text: str | None) -> Path | None:
-    if text is None:
-        return None
-    if not text:
-        raise ModelError(None, "--save-witnesses", "a directory name", "an empty path")
-    folder = Path(text)
-    if folder.exists() and not folder.is_dir():
-        raise ModelError(None, "--save-witnesses", "a directory", f"the file {text}")
-    return folder
-
-
-def _load_scm(path: str, model: Any) -> Any:
-    """The SCM of ``path`` bound to ``model`` (its responses must reproduce the model's CPTs)."""
-    from discagg.core.scm import StructuralModel
-    from discagg.io.scm_format import load_scm
-
-    loaded = load_scm(path)
-    with naming(path):
-        if list(loaded.model.nodes) != list(model.nodes) and set(loaded.model.nodes) != set(model.nodes):
-            raise ModelError(None, "nodes", f"the nodes of the model {sorted(model.nodes)}",
-                             repr(sorted(loaded.model.nodes)))
-        for name, node in model.nodes.items():
-            theirs = loaded.model.nodes[name]
-            if theirs.states != node.states or theirs.parents != node.parents:
-                raise ModelError(None, f"nodes.{name}", f"the model's states {list(node.states)} and parents "
-                                 f"{list(node.parents)} (in that order)",
-                                 f"states {list(theirs.states)} and parents {list(theirs.parents)}")
-        return StructuralModel(model, loaded.blocks)
-
-
-def _witnesses(result: Any) -> list[tuple[str, str, Any]]:
-    """(file name, role, scm-v1 document) of every witness in the verification's details."""
-    found = []
-    for check in result.checks:
-        detail = check.detail or {}
-        for role, witness in (detail.get("witnesses") or {}).items():
-            if witness is not None:
-                found.append((f"{check.result}-{role}.json", _WITNESS_ROLES[role], witness["scm"]))
-        if detail.get("witness") is not None:
-            found.append((f"{check.result}.json", "a macro causal model reproducing P(Xbar, Ybar) and "
-                          "P(Ybar | do(xbar))", detail["witness"]["scm"]))
-    return found
-
-
-def _save_witnesses(result: Any, folder: Path) -> list[Path]:
-    import json
-
-    from discagg.io.files import write_texts_atomic
-
-    files = {folder / name: json.dumps(doc, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
-             for name, _, doc in _witnesses(result)}
-    if not files:
-        return []
-    created = [d for d in (folder, *folder.parents) if not d.exists()]
-    try:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ModelError(str(folder), "--save-witnesses", "a directory that can be created",
-                             exc.strerror or str(exc)) from None
-        write_texts_atomic(files, "--save-witnesses")
-    except BaseException:
-        for made in created:
-            with contextlib.suppress(OSError):
-                made.rmdir()
-        raise
-    return list(files)
-
-
-def _witness_lines(result: Any, folder: Path | None, written: list[Path]) -> str:
-    found = _witnesses(result)
-    if not found:
-        return ""
-    if folder is None:
-        return (f"\n{len(found)} witness SCM(s) found ("
-                + ", ".join(sorted({name.removesuffix('.json') for name, _, _ in found}))
-                + "); --save-witnesses DIR writes them, --json prints them")
-    return "".join(f"\nwrote {path}: {role}" for path, (_, role, _) in zip(written, found))
 
 
 def _read_side_document(path: str, keys: tuple[str, ...], what: str) -> dict[str, Any]:
