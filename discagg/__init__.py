@@ -42,6 +42,8 @@ _EXPORTS = {
     "Node": "discagg.core.model",
     "Query": "discagg.core.model",
     "RealizationFamily": "discagg.core.realization",
+    "ResponseBlock": "discagg.core.scm",
+    "StructuralModel": "discagg.core.scm",
     "CoarseningWarning": "discagg.errors",
     "DiscaggError": "discagg.errors",
     "ModelError": "discagg.errors",
@@ -55,6 +57,9 @@ _EXPORTS = {
     "model_from_dict": "discagg.io.model_format",
     "model_to_dict": "discagg.io.model_format",
     "save_model": "discagg.io.model_format",
+    "load_scm": "discagg.io.scm_format",
+    "loads_scm": "discagg.io.scm_format",
+    "save_scm": "discagg.io.scm_format",
     "load_realization": "discagg.io.side_files",
     "save_realization": "discagg.io.side_files",
     "OBJECTIVES": "discagg.solvers.inhibiting",
@@ -87,10 +92,12 @@ if TYPE_CHECKING:  # the names as a type checker sees them
     from discagg.core.inspection import Inspection, MacroStateReport, inspect_model
     from discagg.core.model import CausalModel, Node, Query
     from discagg.core.realization import RealizationFamily
+    from discagg.core.scm import ResponseBlock, StructuralModel
     from discagg.errors import CoarseningWarning, DiscaggError, ModelError, RealizationError, SolverError
     from discagg.io.gaussian_format import load_gaussian, loads_gaussian
     from discagg.io.loading import load_model
     from discagg.io.model_format import dumps_model, loads_model, model_from_dict, model_to_dict, save_model
+    from discagg.io.scm_format import load_scm, loads_scm, save_scm
     from discagg.io.side_files import load_realization, save_realization
     from discagg.solvers.inhibiting import OBJECTIVES, solve
     from discagg.solvers.ranges import EffectBounds, StateBounds, effect_bounds, most_inducing, reach
@@ -124,10 +131,12 @@ __all__ = [
     "Query",
     "RealizationError",
     "RealizationFamily",
+    "ResponseBlock",
     "Solution",
     "SolverError",
     "StateBounds",
     "StateSolution",
+    "StructuralModel",
     "Tolerance",
     "abstraction_error",
     "coarsening_error",
@@ -142,7 +151,9 @@ __all__ = [
     "load_model",
     "load_realization",
     "loads_gaussian",
+    "load_scm",
     "loads_model",
+    "loads_scm",
     "marginal",
     "model_from_dict",
     "model_to_dict",
@@ -151,5 +162,6 @@ __all__ = [
     "reach",
     "save_model",
     "save_realization",
+    "save_scm",
     "solve",
 ]

@@ -32,6 +32,12 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                                  "comma-separated ('' for the empty set); default every non-descendant of the cause")
     verify_cmd.add_argument("--exact", action="store_true",
                             help="also redo every check in rational arithmetic and report which hold exactly")
+    verify_cmd.add_argument("--scm", metavar="FILE", type=input_file,
+                            help="a discagg/scm-v1 file whose response functions reproduce MODEL's CPTs: condition-14 "
+                                 "and condition-15 are decided on it (default check with --scm: condition-15)")
+    verify_cmd.add_argument("--save-witnesses", metavar="DIR",
+                            help="write the witness SCMs of condition-14, condition-15 and appendix-d as "
+                                 "discagg/scm-v1 files into DIR (created if missing; written together)")
     verify_cmd.set_defaults(run=_run_verify)
 
     counter = commands.add_parser(
@@ -79,12 +85,21 @@ def _run_verify(args: argparse.Namespace) -> str:
     if family is not None and family.coarsening != agg.cause_map:
         raise ModelError(args.realization, "cause", f"a realization for the cause {agg.cause!r}",
                          repr(family.coarsening.node))
-    checks = tuple(args.check) if args.check else None
-    if args.adjust is not None and not {"theorem-4.1"} & set(checks or ()):
-        raise ModelError(None, "--adjust", "--check theorem-4.1 with it", "no theorem-4.1 check asked for")
-    result = verify(agg, checks, family, args.adjust, exact=args.exact)
+    from discagg.cli.scm_options import bound_scm, save_witnesses, witness_folder, witness_lines
+
+    witness_dir = witness_folder(args.save_witnesses)
+    scm = bound_scm(args.scm, agg.model) if args.scm else None
+    checks = tuple(args.check) if args.check else (("condition-15",) if scm is not None else None)
+    if args.adjust is not None and not {"theorem-4.1", "condition-14", "condition-15"} & set(checks or ()):
+        raise ModelError(None, "--adjust", "--check theorem-4.1, condition-14 or condition-15 with it",
+                         "none of them asked for")
+    result = verify(agg, checks, family, args.adjust, exact=args.exact, scm=scm)
+    written = save_witnesses(result, witness_dir) if witness_dir is not None else []
     if args.json:
-        text = dump(result.to_dict())
+        document = result.to_dict()
+        if witness_dir is not None:
+            document["witnesses_written"] = [str(path) for path in written]
+        text = dump(document)
     else:
         header = ["result", "kind", "verdict", "residual"] + (["exactly"] if args.exact else []) + ["statement"]
         rows = [[c.result, c.kind, "holds" if c.holds else ("FAILS" if c.failed else "lacking" if c.not_witnessed
@@ -97,6 +112,7 @@ def _run_verify(args: argparse.Namespace) -> str:
             within = [c for c in result.checks if c.holds and not c.holds_exactly]
             text += ("; every statement that holds also holds exactly (rational arithmetic)" if not within else
                      f"; {len(within)} statement(s) hold only within the tolerance, not exactly")
+        text += witness_lines(result, witness_dir, written)
     if not result.ok:
         raise CommandFailed(text)
     return text

@@ -3,7 +3,8 @@
 Everything else in discagg is built on these: a :class:`CausalModel` (a DAG of
 categorical nodes with CPTs), :class:`Coarsening` (partitions of micro states),
 :class:`Group` (macro variables over several nodes), :class:`RealizationFamily`
-(micro-realizations of macro interventions), exact contraction
+(micro-realizations of macro interventions), :class:`StructuralModel` (SCMs in
+response-function form, compatible with a model), exact contraction
 (:mod:`~discagg.core.inference`) and the :class:`Aggregation` of a (cause,
 effect) pair with its exact macro quantities and gaps.
 """
@@ -32,6 +33,8 @@ _EXPORTS = {
     "Node": "discagg.core.model",
     "Query": "discagg.core.model",
     "RealizationFamily": "discagg.core.realization",
+    "ResponseBlock": "discagg.core.scm",
+    "StructuralModel": "discagg.core.scm",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
@@ -43,7 +46,8 @@ if TYPE_CHECKING:  # the names as a type checker sees them
     from discagg.core.inspection import Inspection, MacroStateReport, inspect_model
     from discagg.core.model import CausalModel, Node, Query
     from discagg.core.realization import RealizationFamily
+    from discagg.core.scm import ResponseBlock, StructuralModel
 
 __all__ = ["Aggregation", "CausalModel", "Coarsening", "Group", "Inspection", "MacroGap", "MacroStateReport",
-           "MicroConfounding", "Node", "Query", "RealizationFamily", "build_group", "inspect_model",
+           "MicroConfounding", "Node", "Query", "RealizationFamily", "ResponseBlock", "StructuralModel", "build_group", "inspect_model",
            "interventional", "interventional_joint", "marginal", "natural_weights", "parse_group", "rational"]

@@ -2,6 +2,7 @@
 
 :func:`load_model` reads every MODEL form the command line accepts;
 :mod:`~discagg.io.model_format` reads and writes ``discagg/model-v1``;
+:mod:`~discagg.io.scm_format` reads and writes SCMs (``discagg/scm-v1``);
 :mod:`~discagg.io.side_files` the cost, ``f``, target and ``discagg/realization-v1``
 files; :mod:`~discagg.io.json_files` and :mod:`~discagg.io.files` are what they
 share (one-line errors, regular files only, atomic writes);
@@ -23,6 +24,13 @@ _EXPORTS = {
     "model_from_dict": "discagg.io.model_format",
     "model_to_dict": "discagg.io.model_format",
     "save_model": "discagg.io.model_format",
+    "SCM_FORMAT": "discagg.io.scm_format",
+    "dumps_scm": "discagg.io.scm_format",
+    "load_scm": "discagg.io.scm_format",
+    "loads_scm": "discagg.io.scm_format",
+    "save_scm": "discagg.io.scm_format",
+    "scm_from_dict": "discagg.io.scm_format",
+    "scm_to_dict": "discagg.io.scm_format",
     "from_pgmpy": "discagg.io.networks",
     "load_bif": "discagg.io.networks",
     "load_xmlbif": "discagg.io.networks",
@@ -55,6 +63,7 @@ if TYPE_CHECKING:  # the names as a type checker sees them
         save_model,
     )
     from discagg.io.networks import from_pgmpy, load_bif, load_xmlbif, save_bif, save_xmlbif, to_pgmpy
+    from discagg.io.scm_format import SCM_FORMAT, dumps_scm, load_scm, loads_scm, save_scm, scm_from_dict, scm_to_dict
     from discagg.io.shipped import example_names, load_example, load_network, network_catalogue, network_names
     from discagg.io.side_files import (
         REALIZATION_FORMAT,
@@ -65,8 +74,9 @@ if TYPE_CHECKING:  # the names as a type checker sees them
         save_realization,
     )
 
-__all__ = ["MODEL_FORMAT", "REALIZATION_FORMAT", "dumps_model", "example_names", "from_pgmpy", "load_bif",
-           "load_example", "load_json_model", "load_model", "load_network", "load_realization", "load_targets",
-           "load_values", "load_xmlbif", "loads_model", "model_from_dict", "model_to_dict", "network_catalogue",
-           "network_names", "realization_to_dict", "save_bif", "save_model", "save_realization", "save_xmlbif",
+__all__ = ["MODEL_FORMAT", "REALIZATION_FORMAT", "SCM_FORMAT", "dumps_model", "dumps_scm", "example_names",
+           "from_pgmpy", "load_bif", "load_example", "load_json_model", "load_model", "load_network",
+           "load_realization", "load_scm", "load_targets", "load_values", "load_xmlbif", "loads_model", "loads_scm",
+           "model_from_dict", "model_to_dict", "network_catalogue", "network_names", "realization_to_dict",
+           "save_bif", "save_model", "save_realization", "save_scm", "save_xmlbif", "scm_from_dict", "scm_to_dict",
            "to_pgmpy"]

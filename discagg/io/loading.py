@@ -25,7 +25,8 @@ def load_model(source: str | os.PathLike[str], *, tolerance: Tolerance = DEFAULT
         ``net:NAME`` (a shipped bnlearn network), ``example:NAME`` (a shipped
         example model), a ``.bif``/``.bif.gz`` file, an XMLBIF file (``.xml``,
         ``.xmlbif``, pyAgrum's ``.bifxml``, optionally ``.gz``), or a
-        ``discagg/model-v1`` JSON file (any other name).
+        ``discagg/model-v1`` JSON file (any other name; a ``discagg/scm-v1`` file
+        gives the model of its derived CPTs, :mod:`discagg.io.scm_format`).
     tolerance : Tolerance
         Normalisation tolerance for the CPT rows of JSON models (networks are
         read with the default policy).

@@ -49,7 +49,7 @@ _NODE_KEYS = ("states", "parents", "cpt")
 
 
 def load_json_model(path: str | os.PathLike[str], *, tolerance: Tolerance = DEFAULT_TOLERANCE) -> CausalModel:
-    """Load and validate a ``discagg/model-v1`` file.
+    """Load and validate a ``discagg/model-v1`` file (or a ``discagg/scm-v1`` file: the model of its derived CPTs).
 
     Parameters
     ----------
@@ -67,6 +67,10 @@ def load_json_model(path: str | os.PathLike[str], *, tolerance: Tolerance = DEFA
         On any problem; the message names the file and the key path.
     """
     data = read_json(path)
+    if isinstance(data, dict) and data.get("format") == "discagg/scm-v1":  # an SCM: the model of its derived CPTs
+        from discagg.io.scm_format import scm_from_dict
+
+        return scm_from_dict(data, source=str(path), default_name=Path(path).stem, tolerance=tolerance).model
     return model_from_dict(data, source=str(path), default_name=Path(path).stem, tolerance=tolerance)
 
 

@@ -56,12 +56,21 @@ witness property asked for holds:
     whether every realization gives the same ``P(Ȳ | do(x̄))``, a property
     reported with its width (the largest range of ``P(ȳ | do(x̄))``), never a
     failure: the paper's own appendix-A model is inconsistent by design.
+``condition-14``, ``condition-15``
+    Conditions (14) and (15) as the counterfactual statements they are, decided on a
+    given SCM (``scm=``) or over every SCM compatible with the CPTs, with witness SCMs
+    (:mod:`discagg.theory.counterfactual_checks`).
+``appendix-d``
+    Whether a macro causal model with a macro confounder reproduces ``P(X̄, Ȳ)`` and
+    ``P(Ȳ | do(x̄))`` for the realization family (default: the natural one); the natural
+    bounds decide it (:mod:`discagg.theory.macro_scm`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
@@ -83,7 +92,12 @@ from discagg.theory.check_names import CHECKS
 from discagg.theory.graphs import macro_graph, satisfies_backdoor
 from discagg.theory.hypotheses import theorem_3_2_hypotheses
 
+if TYPE_CHECKING:
+    from discagg.core.scm import StructuralModel
+
 __all__ = ["CHECKS", "Check", "Verification", "verify", "resolve_adjustment"]
+
+
 
 
 @dataclass(frozen=True)
@@ -108,6 +122,8 @@ class Check:
         With ``exact=True``: whether the statement holds in rational arithmetic
         (the model's float CPT entries taken as the rationals they are; equalities
         must then hold with zero residual).
+    detail : mapping or None
+        JSON-ready particulars of a row (the counterfactual checks' verdicts and witness SCMs).
     """
 
     result: str
@@ -117,6 +133,7 @@ class Check:
     residual: float
     required: bool = False
     holds_exactly: bool | None = None
+    detail: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
 
     @property
     def failed(self) -> bool:
@@ -188,7 +205,8 @@ class Verification:
         doc: dict[str, Any] = {
             "model": self.model, "ok": self.ok,
             "checks": [{"result": c.result, "kind": c.kind, "statement": c.statement, "holds": c.holds,
-                        "residual": c.residual, "required": c.required, "holds_exactly": c.holds_exactly}
+                        "residual": c.residual, "required": c.required, "holds_exactly": c.holds_exactly,
+                        **({"detail": c.detail} if c.detail is not None else {})}
                        for c in self.checks]}
         if self.adjusted:
             doc["adjusted"] = [
@@ -494,7 +512,8 @@ EXACT_LIMIT = 20_000  # CPT entries, for exact (rational) re-checking
 
 
 def _run(agg: Aggregation, checks: tuple[str, ...], realization: RealizationFamily | None,
-         adjust: tuple[str, ...] | None, exact: bool) -> tuple[list[Check], list[AdjustedEffect]]:
+         adjust: tuple[str, ...] | None, exact: bool, scm: StructuralModel | None = None
+         ) -> tuple[list[Check], list[AdjustedEffect]]:
     rows: list[Check] = []
     adjusted: list[AdjustedEffect] = []
     for name in checks:
@@ -511,6 +530,14 @@ def _run(agg: Aggregation, checks: tuple[str, ...], realization: RealizationFami
         elif name == "theorem-4.1":
             more, adjusted = _theorem_4_1(agg.model, agg, adjust, exact=exact)
             rows += more
+        elif name in ("condition-14", "condition-15"):
+            from discagg.theory.counterfactual_checks import counterfactual_checks
+
+            rows += counterfactual_checks(name, agg, adjust, scm, exact=exact)
+        elif name == "appendix-d":
+            from discagg.theory.macro_scm import appendix_d_checks
+
+            rows += appendix_d_checks(agg, realization, exact=exact)
         else:
             raise ModelError(None, "--check", f"one of {list(CHECKS)}", repr(name))
     return rows, adjusted
@@ -518,13 +545,17 @@ def _run(agg: Aggregation, checks: tuple[str, ...], realization: RealizationFami
 
 def verify(agg: Aggregation, checks: tuple[str, ...] | None = None,
            realization: RealizationFamily | None = None, adjust: tuple[str, ...] | None = None,
-           *, exact: bool = False) -> Verification:
+           *, exact: bool = False, scm: StructuralModel | None = None) -> Verification:
     """Run the named checks (default: theorem-3.1, plus theorem-3.2 when a realization is given).
 
     With ``exact=True`` every check is run a second time in rational arithmetic
     (each float CPT entry and realization weight taken as the rational it is,
     zero tolerance), and each row records whether it holds exactly; the verdict
     (``holds``, ``ok``) stays the float one, within the tolerance policy.
+
+    ``scm`` (a :class:`~discagg.core.scm.StructuralModel` whose responses reproduce the
+    model's CPTs) makes ``condition-14`` and ``condition-15`` decide the counterfactual
+    condition on that SCM instead of over every SCM compatible with the CPTs.
 
     Raises
     ------
@@ -534,13 +565,13 @@ def verify(agg: Aggregation, checks: tuple[str, ...] | None = None,
     """
     if checks is None:
         checks = ("theorem-3.1", "theorem-3.2") if realization is not None else ("theorem-3.1",)
-    rows, adjusted = _run(agg, checks, realization, adjust, exact=False)
+    rows, adjusted = _run(agg, checks, realization, adjust, exact=False, scm=scm)
     if exact:
         size = sum(node.cpt.size for node in agg.model.nodes.values())
         if size > EXACT_LIMIT:
             raise ModelError(None, "--exact", f"a model with at most {EXACT_LIMIT} CPT entries for rational "
                              "arithmetic", f"{size} entries")
-        exact_rows, _ = _run(agg, checks, realization, adjust, exact=True)
+        exact_rows, _ = _run(agg, checks, realization, adjust, exact=True, scm=scm)
         rows = [replace(row, holds_exactly=twin.holds) for row, twin in zip(rows, exact_rows, strict=True)]
     labels: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
     if adjusted:

@@ -1,0 +1,98 @@
+"""``verify --scm`` and ``--save-witnesses``: an SCM bound to MODEL, and the witness SCMs written out."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Any
+
+from discagg.cli.arguments import naming
+from discagg.errors import ModelError
+
+__all__ = ["bound_scm", "save_witnesses", "witness_folder", "witness_lines"]
+
+_WITNESS_ROLES = {"holds": "a compatible SCM where the condition holds",
+                  "fails": "a compatible SCM where the condition fails"}
+
+
+def witness_folder(text: str | None) -> Path | None:
+    """The ``--save-witnesses`` directory, checked before any work (None passes)."""
+    if text is None:
+        return None
+    if not text:
+        raise ModelError(None, "--save-witnesses", "a directory name", "an empty path")
+    folder = Path(text)
+    if folder.exists() and not folder.is_dir():
+        raise ModelError(None, "--save-witnesses", "a directory", f"the file {text}")
+    return folder
+
+
+def bound_scm(path: str, model: Any) -> Any:
+    """The SCM of ``path`` bound to ``model`` (its responses must reproduce the model's CPTs)."""
+    from discagg.core.scm import StructuralModel
+    from discagg.io.scm_format import load_scm
+
+    loaded = load_scm(path)
+    with naming(path):
+        if set(loaded.model.nodes) != set(model.nodes):
+            raise ModelError(None, "nodes", f"the nodes of the model {sorted(model.nodes)}",
+                             repr(sorted(loaded.model.nodes)))
+        for name, node in model.nodes.items():
+            theirs = loaded.model.nodes[name]
+            if theirs.states != node.states or theirs.parents != node.parents:
+                raise ModelError(None, f"nodes.{name}", f"the model's states {list(node.states)} and parents "
+                                 f"{list(node.parents)} (in that order)",
+                                 f"states {list(theirs.states)} and parents {list(theirs.parents)}")
+        return StructuralModel(model, loaded.blocks)
+
+
+def _witnesses(result: Any) -> list[tuple[str, str, Any]]:
+    """(file name, role, scm-v1 document) of every witness in the verification's details."""
+    found = []
+    for check in result.checks:
+        detail = check.detail or {}
+        for role, witness in (detail.get("witnesses") or {}).items():
+            if witness is not None:
+                found.append((f"{check.result}-{role}.json", _WITNESS_ROLES[role], witness["scm"]))
+        if detail.get("witness") is not None:
+            found.append((f"{check.result}.json", "a macro causal model reproducing P(Xbar, Ybar) and "
+                          "P(Ybar | do(xbar))", detail["witness"]["scm"]))
+    return found
+
+
+def save_witnesses(result: Any, folder: Path) -> list[Path]:
+    """Write every witness of the verification into ``folder``, together or not at all; the paths written."""
+    import json
+
+    from discagg.io.files import write_texts_atomic
+
+    files = {folder / name: json.dumps(doc, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+             for name, _, doc in _witnesses(result)}
+    if not files:
+        return []
+    created = [d for d in (folder, *folder.parents) if not d.exists()]
+    try:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ModelError(str(folder), "--save-witnesses", "a directory that can be created",
+                             exc.strerror or str(exc)) from None
+        write_texts_atomic(files, "--save-witnesses")
+    except BaseException:
+        for made in created:
+            with contextlib.suppress(OSError):
+                made.rmdir()
+        raise
+    return list(files)
+
+
+def witness_lines(result: Any, folder: Path | None, written: list[Path]) -> str:
+    """The lines after ``verify``'s table that say what was written, or what could be."""
+    found = _witnesses(result)
+    if not found:
+        return ""
+    if folder is None:
+        return (f"\n{len(found)} witness SCM(s) found ("
+                + ", ".join(sorted({name.removesuffix('.json') for name, _, _ in found}))
+                + "); --save-witnesses DIR writes them, --json prints them")
+    return "".join(f"\nwrote {path}: {role}" for path, (_, role, _) in zip(written, found))
