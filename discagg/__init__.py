@@ -55,6 +55,13 @@ _EXPORTS = {
     "reach": "discagg.solvers.ranges",
     "Solution": "discagg.solvers.solution",
     "StateSolution": "discagg.solvers.solution",
+    "DataWarning": "discagg.estimation.datasets",
+    "fit": "discagg.estimation.fitting",
+    "Identification": "discagg.estimation.identification",
+    "InhibitingTest": "discagg.estimation.identification",
+    "StateIdentification": "discagg.estimation.identification",
+    "identify": "discagg.estimation.identification",
+    "sample": "discagg.estimation.sampling",
     "DEFAULT_TOLERANCE": "discagg.tolerance",
     "Tolerance": "discagg.tolerance",
 }
@@ -68,6 +75,10 @@ if TYPE_CHECKING:  # the names as a type checker sees them
     from discagg.core.model import CausalModel, Node, Query
     from discagg.core.realization import RealizationFamily
     from discagg.errors import CoarseningWarning, DiscaggError, ModelError, RealizationError, SolverError
+    from discagg.estimation.datasets import DataWarning
+    from discagg.estimation.fitting import fit
+    from discagg.estimation.identification import Identification, InhibitingTest, StateIdentification, identify
+    from discagg.estimation.sampling import sample
     from discagg.io.loading import load_model
     from discagg.io.model_format import dumps_model, loads_model, model_from_dict, model_to_dict, save_model
     from discagg.io.side_files import load_realization, save_realization
@@ -82,8 +93,11 @@ __all__ = [
     "Coarsening",
     "CoarseningWarning",
     "DEFAULT_TOLERANCE",
+    "DataWarning",
     "DiscaggError",
     "EffectBounds",
+    "Identification",
+    "InhibitingTest",
     "Inspection",
     "MacroGap",
     "MacroStateReport",
@@ -97,10 +111,13 @@ __all__ = [
     "Solution",
     "SolverError",
     "StateBounds",
+    "StateIdentification",
     "StateSolution",
     "Tolerance",
     "dumps_model",
     "effect_bounds",
+    "fit",
+    "identify",
     "inspect_model",
     "interventional",
     "load_model",
@@ -111,6 +128,7 @@ __all__ = [
     "model_to_dict",
     "most_inducing",
     "reach",
+    "sample",
     "save_model",
     "save_realization",
     "solve",
