@@ -9,7 +9,8 @@ other input (a regular file of at most 1 GiB, ``.gz`` decompressed):
   value read as text (``NA`` is a state name like any other; only an empty cell
   is missing). Empty lines at the end of the file are not rows.
 - Parquet (``.parquet``, ``.pq``): values of any type; a value that is not a
-  string is compared by its text (``str(1)`` is ``"1"``).
+  string is compared by its text (``str(1)`` is ``"1"``; a whole float ``1.0``
+  reads as ``"1"``).
 
 Rows are numbered as a spreadsheet shows them: the header is row 1, the first
 data row is row 2 (for Parquet too, as if it had a header row). Errors name the
@@ -177,7 +178,15 @@ class DataTable:
         col = self.frame[column]
         if isinstance(col.dtype, pd.CategoricalDtype) and tuple(map(str, col.cat.categories)) == tuple(states):
             return np.asarray(col.cat.codes.to_numpy(), dtype=np.intp)
-        text = col if isinstance(col.dtype, pd.StringDtype) else col.astype("string")
+        if isinstance(col.dtype, pd.StringDtype):
+            text = col
+        elif col.dtype.kind == "f":  # whole numbers read as their integer text: 1.0 is state "1"
+            values = col.to_numpy(dtype=np.float64, na_value=np.nan)
+            whole = np.isfinite(values) & (values == np.round(values)) & (np.abs(values) < 2.0**53)
+            text = pd.Series(np.where(whole, np.where(whole, values, 0).astype(np.int64).astype(str),
+                                      values.astype(str)), dtype="string")
+        else:
+            text = col.astype("string")
         codes = np.asarray(pd.Index(list(states), dtype="str").get_indexer(text), dtype=np.intp)
         codes[self.missing(column)] = -1
         return codes
@@ -186,6 +195,8 @@ class DataTable:
         """The value at row ``i`` of ``column`` as a message shows it."""
         value = self.frame[column].iloc[i]
         pd = require_pandas()
+        if isinstance(value, np.generic):
+            value = value.item()
         if pd.isna(value):
             return "a missing value" + (" (an empty cell)" if self.spreadsheet_rows else f" ({value!r})")
         return repr(value) if isinstance(value, str) else f"{value!r} ({type(value).__name__})"

@@ -207,45 +207,44 @@ def _constrained_newton(A: np.ndarray, f: np.ndarray) -> np.ndarray:
         if w.sum() > 0:
             direction = direction.copy()
             direction[candidates] += w / w.sum()
-        slope = float(g @ direction)
-        if not slope > 0:  # the Newton model gave no ascent: a Frank-Wolfe step to the best micro state
+        moved = _line_search(A, f, q, direction) if float(g @ direction) > 0 else q
+        if np.array_equal(moved, q):  # the Newton model gave no ascent: a Frank-Wolfe step to the best micro state
             direction = -q.copy()
             direction[best] += 1.0
-            slope = float(g[best] - 1.0)
-        q = _line_search(A, f, q, direction)
+            moved = _line_search(A, f, q, direction)
+        if np.array_equal(moved, q):
+            break  # no representable progress (round-off level): the residual check decides
+        q = moved
     return q
-
-
-def _slope(A: np.ndarray, f: np.ndarray, q: np.ndarray, direction: np.ndarray) -> float:
-    """The derivative of ``Σ f log(Aᵀ q)`` along ``direction`` (``-inf`` where an observed outcome lost all mass)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        value = float(direction @ (A @ (f / (A.T @ q))))
-    return value if np.isfinite(value) else -np.inf
 
 
 def _line_search(A: np.ndarray, f: np.ndarray, q: np.ndarray, direction: np.ndarray) -> np.ndarray:
     """The maximum of the (concave) log-likelihood on the segment from ``q`` to ``q + direction``.
 
-    Found from the sign of its derivative, which is exact where differences of
-    log-likelihoods are below round-off: a step with a non-negative derivative
-    at its end never decreases the likelihood (concavity), so the iteration is
-    monotone to the last digit.
+    Along the segment the outcome distribution is ``p + t Δ`` (``Δ = Aᵀ direction``),
+    so the derivative ``Σ f Δ / (p + t Δ)`` costs one pass over the observed
+    outcomes; the maximum is where it changes sign, found by bisection. Signs of
+    derivatives stay exact where differences of log-likelihoods are below
+    round-off, and a step whose end has a non-negative derivative never lowers
+    the likelihood (concavity): the iteration is monotone to the last digit.
     """
-    def point(step: float) -> np.ndarray:
-        trial = q + step * direction
-        trial[trial < 0] = 0.0  # round-off below zero on the support being left
-        return trial / trial.sum()
+    p, delta = A.T @ q, A.T @ direction
 
-    if _slope(A, f, point(1.0), direction) >= 0:
-        return point(1.0)
-    low, high = 0.0, 1.0
-    for _ in range(60):
-        middle = 0.5 * (low + high)
-        if _slope(A, f, point(middle), direction) >= 0:
-            low = middle
-        else:
-            high = middle
-    return point(low)
+    def rising(t: float) -> bool:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = float(f @ (delta / (p + t * delta)))
+        return bool(np.isfinite(value) and value >= 0)  # an observed outcome losing all mass: not rising
+
+    step = 1.0
+    if not rising(1.0):
+        low, high = 0.0, 1.0
+        for _ in range(60):
+            middle = 0.5 * (low + high)
+            low, high = (middle, high) if rising(middle) else (low, middle)
+        step = low
+    trial = q + step * direction
+    trial[trial < 0] = 0.0  # round-off below zero on the support being left
+    return trial / trial.sum()
 
 
 def affinely_independent(K: np.ndarray, threshold: float) -> bool:
@@ -275,6 +274,9 @@ def affinely_independent(K: np.ndarray, threshold: float) -> bool:
 def weight_ranges(A: np.ndarray, target: np.ndarray, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The smallest and largest weight of each candidate over ``{q >= 0 on candidates, Σq = 1, Aᵀq = target}``.
 
+    Two linear programs per candidate, in one HiGHS instance whose basis
+    carries over from one to the next (only the objective changes).
+
     Parameters
     ----------
     A : (F, s) ndarray
@@ -291,23 +293,37 @@ def weight_ranges(A: np.ndarray, target: np.ndarray, candidates: np.ndarray) -> 
     ------
     SolverError
         A linear program that HiGHS does not solve to optimality.
-    """
-    from scipy.optimize import linprog
 
-    F = A.shape[0]
+    Examples
+    --------
+    >>> A = np.array([[1.0], [0.5], [0.0]])                 # P(first outcome) under each micro state
+    >>> lower, upper = weight_ranges(A, np.array([0.3]), np.arange(3))
+    >>> lower.round(9).tolist(), upper.round(9).tolist()
+    ([0.0, 0.0, 0.4], [0.3, 0.6, 0.7])
+    """
+    import highspy
+
+    from discagg.solvers.highs import quiet_highs
+
+    F, s = A.shape
+    T = len(candidates)
+    h = quiet_highs()
+    h.setOptionValue("presolve", "off")  # s + 1 rows: nothing to gain, as for the gap LP's master
+    rhs = np.append(np.asarray(target, dtype=np.float64), 1.0)
+    h.addRows(s + 1, rhs, rhs, 0, np.zeros(s + 1, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0))
+    block = np.concatenate([A[candidates], np.ones((T, 1))], axis=1)
+    h.addCols(T, np.zeros(T), np.zeros(T), np.full(T, highspy.kHighsInf), T * (s + 1),
+              np.arange(T, dtype=np.int32) * (s + 1), np.tile(np.arange(s + 1, dtype=np.int32), T), block.ravel())
     lower, upper = np.zeros(F), np.zeros(F)
-    rows = np.vstack([A[candidates].T, np.ones(len(candidates))])
-    rhs = np.append(target, 1.0)
-    cost = np.zeros(len(candidates))
     for i, x in enumerate(candidates):
         for sign, out in ((1.0, lower), (-1.0, upper)):
-            cost[i] = sign
-            result = linprog(cost, A_eq=rows, b_eq=rhs, bounds=(0, None), method="highs")
-            if result.status != 0:
-                raise SolverError(f"range of a maximum-likelihood weight: HiGHS status {result.status} "
-                                  f"({result.message})")
-            out[x] = min(max(sign * result.fun, 0.0), 1.0)
-        cost[i] = 0.0
+            h.changeColCost(i, sign)
+            h.run()
+            status = h.getModelStatus()
+            if status != highspy.HighsModelStatus.kOptimal:
+                raise SolverError(f"range of a maximum-likelihood weight: HiGHS {h.modelStatusToString(status)}")
+            out[x] = min(max(sign * h.getInfo().objective_function_value, 0.0), 1.0)
+        h.changeColCost(i, 0.0)
     return lower, upper
 
 
@@ -360,7 +376,8 @@ def ml_realization(K: np.ndarray, counts: np.ndarray, tolerance: Tolerance = DEF
         lower = upper = weights
     else:
         weights = _largest_entropy(merged, target, candidates, tolerance)
-        lower, upper = weight_ranges(A, A.T @ q, candidates)
+        inside = q[candidates] / q[candidates].sum()  # the answer's point of the set, on the candidates only
+        lower, upper = weight_ranges(A, A[candidates].T @ inside, candidates)
         lower, upper = np.minimum(lower, weights), np.maximum(upper, weights)
     mixture = K.T @ weights
     with np.errstate(divide="ignore"):
