@@ -61,6 +61,8 @@ _EXPORTS = {
     "InhibitingTest": "discagg.estimation.identification",
     "StateIdentification": "discagg.estimation.identification",
     "identify": "discagg.estimation.identification",
+    "Posterior": "discagg.estimation.posterior",
+    "posterior": "discagg.estimation.posterior",
     "sample": "discagg.estimation.sampling",
     "DEFAULT_TOLERANCE": "discagg.tolerance",
     "Tolerance": "discagg.tolerance",
@@ -78,6 +80,7 @@ if TYPE_CHECKING:  # the names as a type checker sees them
     from discagg.estimation.datasets import DataWarning
     from discagg.estimation.fitting import fit
     from discagg.estimation.identification import Identification, InhibitingTest, StateIdentification, identify
+    from discagg.estimation.posterior import Posterior, posterior
     from discagg.estimation.sampling import sample
     from discagg.io.loading import load_model
     from discagg.io.model_format import dumps_model, loads_model, model_from_dict, model_to_dict, save_model
@@ -104,6 +107,7 @@ __all__ = [
     "MicroConfounding",
     "ModelError",
     "OBJECTIVES",
+    "Posterior",
     "Node",
     "Query",
     "RealizationError",
@@ -127,6 +131,7 @@ __all__ = [
     "model_from_dict",
     "model_to_dict",
     "most_inducing",
+    "posterior",
     "reach",
     "sample",
     "save_model",

@@ -12,7 +12,9 @@ Modules:
 - :mod:`~discagg.estimation.mixture`: the maximum-likelihood mixture weights
   over a fibre, their KKT check and their ranges;
 - :mod:`~discagg.estimation.identification`: :func:`identify`, which
-  realization a macro experiment used.
+  realization a macro experiment used;
+- :mod:`~discagg.estimation.posterior`: :func:`posterior`, the answers of
+  inspect, solve and bounds over Dirichlet posterior draws of the CPTs.
 
 pandas is needed only here (the ``data`` extra), and is imported when used.
 """
@@ -28,6 +30,8 @@ _EXPORTS = {
     "InhibitingTest": "discagg.estimation.identification",
     "StateIdentification": "discagg.estimation.identification",
     "identify": "discagg.estimation.identification",
+    "Posterior": "discagg.estimation.posterior",
+    "posterior": "discagg.estimation.posterior",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
