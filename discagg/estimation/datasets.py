@@ -24,7 +24,7 @@ import io
 import os
 import warnings
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -80,8 +80,8 @@ class DataTable:
     """
 
     source: str
-    frame: pd.DataFrame
-    spreadsheet_rows: bool
+    frame: pd.DataFrame = field(repr=False)
+    spreadsheet_rows: bool = True
 
     @property
     def columns(self) -> tuple[str, ...]:

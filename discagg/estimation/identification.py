@@ -215,6 +215,10 @@ class Identification:
     states: tuple[StateIdentification, ...]
     effect_macro: tuple[str, ...]
 
+    def __repr__(self) -> str:
+        return (f"Identification(model={self.model!r}, cause={self.cause!r}, effect={self.effect!r}, "
+                f"experiment={self.experiment!r}, states={[s.state for s in self.states]})")
+
     def state(self, name: str) -> StateIdentification:
         """The entry of macro state ``name``."""
         for s in self.states:
