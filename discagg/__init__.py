@@ -73,6 +73,15 @@ _EXPORTS = {
     "StateSolution": "discagg.solvers.solution",
     "GaussianAnalysis": "discagg.theory.gaussian",
     "gaussian_analysis": "discagg.theory.gaussian",
+    "DataWarning": "discagg.estimation.datasets",
+    "fit": "discagg.estimation.fitting",
+    "Identification": "discagg.estimation.identification",
+    "InhibitingTest": "discagg.estimation.identification",
+    "StateIdentification": "discagg.estimation.identification",
+    "identify": "discagg.estimation.identification",
+    "Posterior": "discagg.estimation.posterior",
+    "posterior": "discagg.estimation.posterior",
+    "sample": "discagg.estimation.sampling",
     "DEFAULT_TOLERANCE": "discagg.tolerance",
     "Tolerance": "discagg.tolerance",
     "draw": "discagg.viz.draw",
@@ -94,6 +103,11 @@ if TYPE_CHECKING:  # the names as a type checker sees them
     from discagg.core.realization import RealizationFamily
     from discagg.core.scm import ResponseBlock, StructuralModel
     from discagg.errors import CoarseningWarning, DiscaggError, ModelError, RealizationError, SolverError
+    from discagg.estimation.datasets import DataWarning
+    from discagg.estimation.fitting import fit
+    from discagg.estimation.identification import Identification, InhibitingTest, StateIdentification, identify
+    from discagg.estimation.posterior import Posterior, posterior
+    from discagg.estimation.sampling import sample
     from discagg.io.gaussian_format import load_gaussian, loads_gaussian
     from discagg.io.loading import load_model
     from discagg.io.model_format import dumps_model, loads_model, model_from_dict, model_to_dict, save_model
@@ -114,11 +128,14 @@ __all__ = [
     "Coarsening",
     "CoarseningWarning",
     "DEFAULT_TOLERANCE",
+    "DataWarning",
     "DiscaggError",
     "EffectBounds",
     "GaussianAnalysis",
     "GaussianModel",
     "GaussianRealization",
+    "Identification",
+    "InhibitingTest",
     "Inspection",
     "LearnedAbstraction",
     "LinearGaussian",
@@ -128,6 +145,7 @@ __all__ = [
     "ModelError",
     "Node",
     "OBJECTIVES",
+    "Posterior",
     "Query",
     "RealizationError",
     "RealizationFamily",
@@ -135,6 +153,7 @@ __all__ = [
     "Solution",
     "SolverError",
     "StateBounds",
+    "StateIdentification",
     "StateSolution",
     "StructuralModel",
     "Tolerance",
@@ -143,15 +162,17 @@ __all__ = [
     "draw",
     "dumps_model",
     "effect_bounds",
+    "fit",
     "gaussian_analysis",
+    "identify",
     "inspect_model",
     "interventional",
     "learn_abstraction",
     "load_gaussian",
     "load_model",
     "load_realization",
-    "loads_gaussian",
     "load_scm",
+    "loads_gaussian",
     "loads_model",
     "loads_scm",
     "marginal",
@@ -159,7 +180,9 @@ __all__ = [
     "model_to_dict",
     "most_inducing",
     "plot",
+    "posterior",
     "reach",
+    "sample",
     "save_model",
     "save_realization",
     "save_scm",

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from typing import IO, NoReturn, TextIO
 
 from discagg import __version__
-from discagg.cli import abstraction, gaussian, graph, networks, plot, realizations, theory
+from discagg.cli import abstraction, data, gaussian, graph, identify, networks, plot, realizations, theory
 from discagg.cli.arguments import CommandFailed
 from discagg.errors import ModelError, SolverError, printable
 
@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     networks.register(commands)
     gaussian.register(commands)
     abstraction.register(commands)
+    data.register(commands)
+    identify.register(commands)
     return parser
 
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from discagg.cli.arguments import add_common, dump, input_file, load_aggregation, naming, output_path, select_pair
+from discagg.cli.arguments import add_common, dump, input_file, naming, output_path, select_pair
+from discagg.cli.posterior import (
+    add_data_options,
+    aggregation_from,
+    attach,
+    model_from,
+    posterior_for,
+    render_posterior,
+)
 from discagg.errors import ModelError
 from discagg.solvers.objectives import METHODS, OBJECTIVES
 
@@ -21,6 +29,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                     "the total-variation gap, and whether the micro model is confounded.",
     )
     add_common(inspect)
+    add_data_options(inspect)
     inspect.set_defaults(run=_run_inspect)
 
     solve = commands.add_parser(
@@ -45,6 +54,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                        help="with --induce: JSON {xbar: {ybar: p}} of target P(Ybar | do(xbar)) to reach")
     solve.add_argument("--save-realization", metavar="FILE",
                        help="also write the returned realizations as a discagg/realization-v1 file")
+    add_data_options(solve)
     solve.set_defaults(run=_run_solve)
 
     bounds = commands.add_parser(
@@ -56,6 +66,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     )
     add_common(bounds)
     bounds.add_argument("--f", metavar="FILE", type=input_file, help="JSON {ybar: value} for every macro state of the effect")
+    add_data_options(bounds)
     bounds.set_defaults(run=_run_bounds)
 
 
@@ -72,8 +83,11 @@ def _run_solve(args: argparse.Namespace) -> str:
     if args.cost and args.objective != "min-cost":
         raise ModelError(None, "--cost", "--cost together with --objective min-cost",
                          f"--objective {args.objective or 'sparse'}")
+    if args.posterior is not None and args.induce:
+        raise ModelError(None, "--posterior", "--posterior without --induce (its posterior is of the inhibiting "
+                         "question)", "--induce")
     output_path(args.save_realization, "--save-realization")
-    agg = load_aggregation(args)
+    agg, fitted = aggregation_from(args)
     if args.induce:
         if args.target:
             targets = load_targets(args.target, agg.cause_map.macro_states, agg.effect_map.macro_states,
@@ -89,7 +103,9 @@ def _run_solve(args: argparse.Namespace) -> str:
             cost = load_values(args.cost, agg.cause_map.micro_states, f"micro state of {agg.cause!r}")
         solution = solve_aggregation(agg, objective=args.objective or "sparse", cost=cost, method=args.method,
                                      progress=not args.quiet)
-    text = dump(solution.to_dict()) if args.json else render_solution(solution)
+    post = posterior_for(args, agg, fitted, "solve")
+    text = (dump(attach(solution.to_dict(), post, "solve")) if args.json
+            else render_solution(solution) + render_posterior(post, "solve"))
     if args.save_realization:
         save_realization(solution.realization_family(tolerance=agg.tolerance), args.save_realization,
                          option="--save-realization")
@@ -101,23 +117,26 @@ def _run_bounds(args: argparse.Namespace) -> str:
     from discagg.io.side_files import load_values
     from discagg.solvers.ranges import effect_bounds
 
-    agg = load_aggregation(args)
+    agg, fitted = aggregation_from(args)
     f = None
     if args.f:
         f = load_values(args.f, agg.effect_map.macro_states, f"macro state of {agg.effect!r}")
     result = effect_bounds(agg, f)
-    return dump(result.to_dict()) if args.json else render_bounds(result)
+    post = posterior_for(args, agg, fitted, "bounds")
+    return (dump(attach(result.to_dict(), post, "bounds")) if args.json
+            else render_bounds(result) + render_posterior(post, "bounds"))
 
 
 def _run_inspect(args: argparse.Namespace) -> str:
     from discagg.cli.tables import render_inspection
+    from discagg.core.aggregation import Aggregation
     from discagg.core.inspection import inspect_model
-    from discagg.io.loading import load_model
 
-    model = load_model(args.model)
+    model, fitted = model_from(args)
     with naming(args.model):
         model, cause, effect = select_pair(model, args)
         report = inspect_model(model, cause, effect)
+    post = posterior_for(args, Aggregation.of(model, cause, effect), fitted, "inspect")
     if args.json:
-        return dump(report.to_dict())
-    return render_inspection(report)
+        return dump(attach(report.to_dict(), post, "inspect"))
+    return render_inspection(report) + render_posterior(post, "inspect")

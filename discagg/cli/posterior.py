@@ -1,0 +1,161 @@
+"""``--data`` and ``--posterior`` for inspect, solve and bounds: answers from data, with their uncertainty."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from discagg.cli.arguments import input_file, naming, select_pair
+from discagg.errors import ModelError
+
+if TYPE_CHECKING:
+    from discagg.core.aggregation import Aggregation
+    from discagg.core.model import CausalModel
+    from discagg.estimation.fitting import Fit
+    from discagg.estimation.posterior import Posterior
+
+__all__ = ["add_data_options", "model_from", "aggregation_from", "posterior_for", "attach", "render_posterior"]
+
+_PRIORS = ("bdeu", "k2", "none")
+
+
+def _level(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number in (0, 1), found {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number in (0, 1), found {text}")
+    return value
+
+
+def add_data_options(command: argparse.ArgumentParser) -> None:
+    """Add ``--data``, ``--posterior``, ``--prior``, ``--ess``, ``--seed`` and ``--level`` to a subcommand."""
+    group = command.add_argument_group(
+        "from data", "With --data, MODEL gives the structure and the CPTs are fitted from DATA (the posterior mean "
+                     "under --prior); --posterior N adds the posterior of the answer over N draws of the CPTs.")
+    group.add_argument("--data", metavar="DATA", type=input_file, help="samples of the nodes (CSV or Parquet)")
+    group.add_argument("--posterior", metavar="N", type=int, help="number of posterior draws of the CPTs")
+    group.add_argument("--prior", choices=_PRIORS, default=None,
+                       help="bdeu (default), k2, or none (maximum likelihood; not with --posterior)")
+    group.add_argument("--ess", metavar="A", type=float, default=None,
+                       help="equivalent sample size of the bdeu prior (default 1)")
+    group.add_argument("--seed", metavar="S", type=int, default=None,
+                       help="seed of the posterior draws (default: fresh entropy, reported with --json)")
+    group.add_argument("--level", metavar="L", type=_level, default=None,
+                       help="level of the equal-tailed posterior intervals (default 0.95)")
+
+
+def _check(args: argparse.Namespace) -> None:
+    if args.data is None:
+        given = [f"--{name}" for name in ("posterior", "prior", "ess", "seed", "level")
+                 if getattr(args, name) is not None]
+        if given:
+            raise ModelError(None, given[0], f"{given[0]} together with --data DATA", f"{given[0]} alone")
+        return
+    if args.posterior is None:
+        for name in ("seed", "level"):
+            if getattr(args, name) is not None:
+                raise ModelError(None, f"--{name}", f"--{name} together with --posterior N", f"--{name} alone")
+    elif args.posterior < 1:
+        raise ModelError(None, "--posterior", "a positive number of draws", repr(args.posterior))
+    prior = args.prior or "bdeu"
+    if args.ess is not None and prior != "bdeu":
+        raise ModelError(None, "--ess", "--ess together with --prior bdeu", f"--prior {prior}")
+    if args.posterior is not None and prior == "none":
+        raise ModelError(None, "--prior", "a Dirichlet prior (bdeu or k2) with --posterior",
+                         "--prior none (no posterior for unseen parent configurations)")
+    if args.seed is not None and args.seed < 0:
+        raise ModelError(None, "--seed", "a non-negative integer", repr(args.seed))
+
+
+def model_from(args: argparse.Namespace) -> tuple[CausalModel, Fit | None]:
+    """MODEL as it is, or (with ``--data``) MODEL's structure with the CPTs fitted from DATA."""
+    from discagg.io.loading import load_model
+
+    _check(args)
+    model = load_model(args.model)
+    if args.data is None:
+        return model, None
+    from discagg.estimation.datasets import read_table
+    from discagg.estimation.fitting import fit_table
+
+    try:
+        fitted = fit_table(read_table(args.data), model, args.prior or "bdeu", 1.0 if args.ess is None else args.ess)
+    except ModelError as exc:
+        if exc.path == "ess":
+            raise ModelError(None, "--ess", exc.expected, exc.found) from None
+        raise
+    return fitted.model, fitted
+
+
+def aggregation_from(args: argparse.Namespace) -> tuple[Aggregation, Fit | None]:
+    """As :func:`~discagg.cli.arguments.load_aggregation`, on the model :func:`model_from` gives."""
+    from discagg.core.aggregation import Aggregation
+
+    model, fitted = model_from(args)
+    with naming(args.model):
+        model, cause, effect = select_pair(model, args)
+        return Aggregation.of(model, cause, effect), fitted
+
+
+def posterior_for(args: argparse.Namespace, agg: Aggregation, fitted: Fit | None, question: str) -> Posterior | None:
+    """The posterior draws ``--posterior`` asks for (None without it)."""
+    if args.posterior is None or fitted is None:
+        return None
+    from discagg.estimation.posterior import posterior_of_fit
+
+    return posterior_of_fit(agg, fitted.counts, fitted.rows, draws=args.posterior, prior=args.prior or "bdeu",
+                            ess=1.0 if args.ess is None else args.ess, seed=args.seed,
+                            level=0.95 if args.level is None else args.level, questions=(question,))
+
+
+def attach(doc: dict[str, Any], post: Posterior | None, question: str) -> dict[str, Any]:
+    """Add the ``"posterior"`` object to every macro state of a ``--json`` document (and the settings on top)."""
+    if post is None:
+        return doc
+    for k, entry in enumerate(doc["macro_states"]):
+        if entry["state"] != post.cause_macro[k]:
+            raise AssertionError(f"macro states out of order: {entry['state']!r} against {post.cause_macro[k]!r}")
+        entry["posterior"] = post.entry(k, question)
+    doc["posterior"] = post.settings()
+    return doc
+
+
+def _span(value: Any, digits: int = 4) -> str:
+    if value is None:
+        return "-"
+    return f"{value.mean:.{digits}f} [{value.lower:.{digits}f}, {value.upper:.{digits}f}]"
+
+
+def render_posterior(post: Posterior | None, question: str) -> str:
+    """The posterior table appended to the command's table ("" without ``--posterior``)."""
+    if post is None:
+        return ""
+    from discagg.cli.tables import format_table
+
+    percent = f"{100 * post.level:g}%"
+    rows = []
+    for k, state in enumerate(post.cause_macro):
+        if question == "bounds":
+            for j, (y, (lo, hi)) in enumerate(post.bounds(k).items()):
+                rows.append([state if j == 0 else "", f"P({y})", _span(lo), _span(hi)])
+            continue
+        observational = post.observational(k)
+        cells = [state]
+        if question == "solve":
+            p = post.p_inhibiting(k)
+            cells += ["-" if p is None else f"{p:.3f}", _span(post.irreducible_gap(k))]
+        else:
+            cells.append(_span(post.gap(k)))
+        cells.append(" ".join(f"{y}={_span(v, 3)}" for y, v in observational.items()))
+        rows.append(cells)
+    if question == "bounds":
+        header = ["xbar", "quantity", "lower bound: mean [interval]", "upper bound: mean [interval]"]
+    elif question == "solve":
+        header = ["xbar", "P(inhibiting)", "irreducible gap: mean [interval]", "P(Ybar | xbar): mean [interval]"]
+    else:
+        header = ["xbar", "gap of the natural realization: mean [interval]", "P(Ybar | xbar): mean [interval]"]
+    ess = f", equivalent sample size {post.ess:g}" if post.prior == "bdeu" else ""
+    return (f"\n\nposterior: {post.draws} draws of the CPTs from {post.rows} rows (prior {post.prior}{ess}; "
+            f"seed {post.seed}); {percent} equal-tailed intervals\n\n" + format_table(header, rows))
