@@ -44,6 +44,9 @@ _EXPORTS = {
     "model_from_dict": "discagg.io.model_format",
     "model_to_dict": "discagg.io.model_format",
     "save_model": "discagg.io.model_format",
+    "load_bounds": "discagg.io.results",
+    "load_inspection": "discagg.io.results",
+    "load_solution": "discagg.io.results",
     "load_realization": "discagg.io.side_files",
     "save_realization": "discagg.io.side_files",
     "OBJECTIVES": "discagg.solvers.inhibiting",
@@ -70,6 +73,7 @@ if TYPE_CHECKING:  # the names as a type checker sees them
     from discagg.errors import CoarseningWarning, DiscaggError, ModelError, RealizationError, SolverError
     from discagg.io.loading import load_model
     from discagg.io.model_format import dumps_model, loads_model, model_from_dict, model_to_dict, save_model
+    from discagg.io.results import load_bounds, load_inspection, load_solution
     from discagg.io.side_files import load_realization, save_realization
     from discagg.solvers.inhibiting import OBJECTIVES, solve
     from discagg.solvers.ranges import EffectBounds, StateBounds, effect_bounds, most_inducing, reach
@@ -103,8 +107,11 @@ __all__ = [
     "effect_bounds",
     "inspect_model",
     "interventional",
+    "load_bounds",
+    "load_inspection",
     "load_model",
     "load_realization",
+    "load_solution",
     "loads_model",
     "marginal",
     "model_from_dict",

@@ -3,7 +3,9 @@
 :func:`inspect_model` gathers, for each macro state ``x̄`` of the cause, ``P(x̄)``,
 ``P(Ȳ | x̄)``, the realization (natural by default), ``P(Ȳ | do(x̄))`` under it
 and the gap, plus the micro confounding of (X, Y) and (X, Ȳ). ``discagg inspect``
-prints it; :meth:`Inspection.to_dict` is its ``--json`` document.
+prints it (``str(report)`` is that table, ``_repr_html_`` the same as HTML);
+:meth:`Inspection.to_dict` is its ``--json`` document, which
+:meth:`Inspection.from_dict` reads back.
 """
 
 from __future__ import annotations
@@ -11,14 +13,18 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from discagg.core.aggregation import Aggregation
 from discagg.core.model import CausalModel
 from discagg.core.realization import RealizationFamily
+from discagg.report.short import fit, number, plain, quoted, tally
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["MacroStateReport", "Inspection", "inspect_model"]
 
@@ -60,6 +66,11 @@ class MacroStateReport:
     max_abs: float | None
     kl: float | None
 
+    def __repr__(self) -> str:
+        gap = "" if self.gap is None else f", gap={number(self.gap)}"
+        return fit(lambda w: f"MacroStateReport(state={quoted(self.state, w)}, {plain(self.status, 16)}, "
+                   f"P={number(self.probability)}{gap})")
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form; unsupported states carry only state, status and probability."""
         doc: dict[str, Any] = {"state": self.state, "status": self.status, "probability": self.probability}
@@ -92,6 +103,15 @@ class Inspection:
     micro_max_tv, micro_macro_max_tv : float
         Largest TV distance between those, over supported micro states.
     cause_micro, effect_micro, effect_macro : tuple of str
+
+    Examples
+    --------
+    >>> from discagg import load_model
+    >>> report = inspect_model(load_model("example:cholesterol"))
+    >>> report
+    Inspection(model='cholesterol', Lipids -> HeartDisease, natural realization: 3 inducing)
+    >>> report.states[0]
+    MacroStateReport(state='low', inducing, P=0.21, gap=0.04714)
     """
 
     model: str
@@ -107,10 +127,62 @@ class Inspection:
     effect_micro: tuple[str, ...]
     effect_macro: tuple[str, ...]
 
+    def __repr__(self) -> str:
+        statuses = tally(s.status for s in self.states)
+        return fit(lambda w: f"Inspection(model={quoted(self.model, w)}, {plain(self.cause, w)} -> "
+                   f"{plain(self.effect, w)}, {plain(self.realization_kind, 8)} realization: {statuses})")
+
+    def __str__(self) -> str:
+        from discagg.report.tables import as_text, inspection_table
+
+        return as_text(inspection_table(self))
+
+    def _repr_html_(self) -> str:
+        from discagg.report.tables import as_html, inspection_table
+
+        return as_html(inspection_table(self))
+
     @property
     def macro_confounded(self) -> bool:
         """Definition 6: some supported macro state has a nonzero gap."""
         return any(s.status == INDUCING for s in self.states)
+
+    @classmethod
+    def from_dict(cls, document: Mapping[str, Any]) -> Inspection:
+        """The Inspection whose :meth:`to_dict` (``discagg inspect --json``) is ``document``.
+
+        Raises
+        ------
+        ModelError
+            Naming the key path of the first entry that is not as :meth:`to_dict` writes it.
+
+        Examples
+        --------
+        >>> from discagg import load_model
+        >>> report = inspect_model(load_model("example:cholesterol"))
+        >>> Inspection.from_dict(report.to_dict()) == report
+        True
+        """
+        from discagg.io.results import inspection_from_dict
+
+        return inspection_from_dict(document)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per macro state of the cause, as a pandas DataFrame (pandas is needed here only).
+
+        Columns: ``status``, ``probability``, ``gap``, ``max_abs``, ``kl``, then
+        ``observational[ȳ]`` and ``interventional[ȳ]`` for each macro state ȳ of
+        the effect (NaN where undefined), and ``realization``
+        (``{micro state: weight}``, or None).
+
+        Raises
+        ------
+        ImportError
+            If pandas is not installed.
+        """
+        from discagg.report.frames import inspection_frame
+
+        return inspection_frame(self)
 
     def to_dict(self) -> dict[str, Any]:
         """The ``discagg inspect --json`` document."""
@@ -127,6 +199,9 @@ class Inspection:
                 "max_macro_tv": self.micro_macro_max_tv,
             },
             "macro_states": [s.to_dict() for s in self.states],
+            "cause_micro_states": list(self.cause_micro),
+            "effect_micro_states": list(self.effect_micro),
+            "effect_macro_states": list(self.effect_macro),
         }
 
 
