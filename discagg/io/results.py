@@ -235,8 +235,8 @@ def _state_bounds(entry: Mapping[str, Any], path: str, name: str, micro: Mapping
     if with_f:
         at = _at(path, "expectation")
         e = require_object(entry["expectation"], at, "an object with the bounds on E[f]")
-        keys = ("lower", "upper", "lower_at", "upper_at", "observational")
-        check_keys(e, keys, keys, at)
+        expected = ("lower", "upper", "lower_at", "upper_at", "observational")
+        check_keys(e, expected, expected, at)
         expectation = (number(e["lower"], _at(at, "lower")), number(e["upper"], _at(at, "upper")))
         expectation_at = (_index(e["lower_at"], _at(at, "lower_at"), micro, what),
                           _index(e["upper_at"], _at(at, "upper_at"), micro, what))

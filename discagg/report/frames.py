@@ -11,7 +11,6 @@ are NaN.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -26,14 +25,13 @@ if TYPE_CHECKING:
 __all__ = ["require_pandas", "solution_frame", "inspection_frame", "bounds_frame"]
 
 
-def require_pandas() -> ModuleType:
+def require_pandas() -> None:
     """Import pandas, or raise an ImportError that says how to install it."""
     try:
-        import pandas
+        import pandas  # noqa: F401
     except ImportError:
         raise ImportError("to_frame() needs pandas, which is not installed: pip install pandas "
                           "(or pip install 'discagg[pandas]')") from None
-    return pandas
 
 
 def _nan(value: float | None) -> float:
@@ -52,9 +50,10 @@ def _spread(row: dict[str, Any], key: str, names: Sequence[str], values: np.ndar
 
 
 def _frame(rows: list[dict[str, Any]], index: list[str], name: str) -> pd.DataFrame:
-    pandas = require_pandas()
-    frame = pandas.DataFrame(rows, index=pandas.Index(index, name=name))
-    return frame
+    require_pandas()
+    import pandas as pd
+
+    return pd.DataFrame(rows, index=pd.Index(index, name=name))
 
 
 def solution_frame(solution: Solution) -> pd.DataFrame:
@@ -98,7 +97,9 @@ def inspection_frame(report: Inspection) -> pd.DataFrame:
 
 def bounds_frame(bounds: EffectBounds) -> pd.DataFrame:
     """The rows of ``discagg bounds`` (see :meth:`EffectBounds.to_frame`)."""
-    pandas = require_pandas()
+    require_pandas()
+    import pandas as pd
+
     micro = bounds.micro_states
     rows, index = [], []
     for s in bounds.states:
@@ -113,4 +114,4 @@ def bounds_frame(bounds: EffectBounds) -> pd.DataFrame:
             rows.append({"probability": s.probability, "lower": s.expectation[0], "upper": s.expectation[1],
                          "width": s.expectation[1] - s.expectation[0], "observational": _nan(s.observational_expectation),
                          "lower_at": micro[s.expectation_at[0]], "upper_at": micro[s.expectation_at[1]]})
-    return pandas.DataFrame(rows, index=pandas.MultiIndex.from_tuples(index, names=["xbar", "quantity"]))
+    return pd.DataFrame(rows, index=pd.MultiIndex.from_tuples(index, names=["xbar", "quantity"]))

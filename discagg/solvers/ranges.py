@@ -133,13 +133,14 @@ def reach(
     agg = as_aggregation(source, cause, effect, tolerance=tolerance)
     pi = agg.cause_map
     d = agg.effect_map.n_macro
-    named = {name: t for name, t in targets.items() if isinstance(t, Mapping)}
+    given: dict[str, Any] = dict(targets)
+    named = {name: t for name, t in given.items() if isinstance(t, Mapping)}
     if named:  # keyed by name, as a --target file: the same check, the same messages
         from discagg.io.side_files import targets_from_mapping
 
-        checked = targets_from_mapping(named, pi.macro_states, agg.effect_map.macro_states, tolerance=agg.tolerance)
-        targets = {name: checked.get(name, t) for name, t in targets.items()}
-    for name, target in targets.items():
+        given.update(targets_from_mapping(named, pi.macro_states, agg.effect_map.macro_states,
+                                          tolerance=agg.tolerance))
+    for name, target in given.items():
         pi.macro_index(name)
         if np.shape(target) != (d,):
             raise ModelError(None, f"target.{name}", f"a distribution over the {d} macro states of "
@@ -149,11 +150,11 @@ def reach(
     states = []
     for k, name in bar(enumerate(pi.macro_states), total=pi.n_macro, description="macro states", enabled=progress):
         probability = float(agg.p_macro[k])
-        if name not in targets:
+        if name not in given:
             states.append(StateSolution(name, "untargeted", probability))
             continue
         fibre = pi.fibre(k)
-        K, t = agg.macro_kernel[fibre], np.asarray(targets[name], dtype=np.float64)
+        K, t = agg.macro_kernel[fibre], np.asarray(given[name], dtype=np.float64)
         lp = min_gap(K, t, agg.tolerance)
         if lp.gap > agg.tolerance.equality:
             if not 2.0 * lp.bound > agg.tolerance.equality:
