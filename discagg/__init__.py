@@ -26,6 +26,9 @@ _EXPORTS = {
     "Coarsening": "discagg.core.coarsening",
     "interventional": "discagg.core.inference",
     "marginal": "discagg.core.inference",
+    "GaussianModel": "discagg.core.gaussian",
+    "GaussianRealization": "discagg.core.gaussian",
+    "LinearGaussian": "discagg.core.gaussian",
     "Inspection": "discagg.core.inspection",
     "MacroStateReport": "discagg.core.inspection",
     "inspect_model": "discagg.core.inspection",
@@ -38,6 +41,8 @@ _EXPORTS = {
     "ModelError": "discagg.errors",
     "RealizationError": "discagg.errors",
     "SolverError": "discagg.errors",
+    "load_gaussian": "discagg.io.gaussian_format",
+    "loads_gaussian": "discagg.io.gaussian_format",
     "load_model": "discagg.io.loading",
     "dumps_model": "discagg.io.model_format",
     "loads_model": "discagg.io.model_format",
@@ -58,6 +63,8 @@ _EXPORTS = {
     "reach": "discagg.solvers.ranges",
     "Solution": "discagg.solvers.solution",
     "StateSolution": "discagg.solvers.solution",
+    "GaussianAnalysis": "discagg.theory.gaussian",
+    "gaussian_analysis": "discagg.theory.gaussian",
     "DEFAULT_TOLERANCE": "discagg.tolerance",
     "Tolerance": "discagg.tolerance",
 }
@@ -66,11 +73,13 @@ __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 if TYPE_CHECKING:  # the names as a type checker sees them
     from discagg.core.aggregation import Aggregation, MacroGap, MicroConfounding
     from discagg.core.coarsening import Coarsening
+    from discagg.core.gaussian import GaussianModel, GaussianRealization, LinearGaussian
     from discagg.core.inference import interventional, marginal
     from discagg.core.inspection import Inspection, MacroStateReport, inspect_model
     from discagg.core.model import CausalModel, Node, Query
     from discagg.core.realization import RealizationFamily
     from discagg.errors import CoarseningWarning, DiscaggError, ModelError, RealizationError, SolverError
+    from discagg.io.gaussian_format import load_gaussian, loads_gaussian
     from discagg.io.loading import load_model
     from discagg.io.model_format import dumps_model, loads_model, model_from_dict, model_to_dict, save_model
     from discagg.io.results import load_bounds, load_inspection, load_solution
@@ -78,6 +87,7 @@ if TYPE_CHECKING:  # the names as a type checker sees them
     from discagg.solvers.inhibiting import OBJECTIVES, solve
     from discagg.solvers.ranges import EffectBounds, StateBounds, effect_bounds, most_inducing, reach
     from discagg.solvers.solution import Solution, StateSolution
+    from discagg.theory.gaussian import GaussianAnalysis, gaussian_analysis
     from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
 __all__ = [
@@ -88,7 +98,11 @@ __all__ = [
     "DEFAULT_TOLERANCE",
     "DiscaggError",
     "EffectBounds",
+    "GaussianAnalysis",
+    "GaussianModel",
+    "GaussianRealization",
     "Inspection",
+    "LinearGaussian",
     "MacroGap",
     "MacroStateReport",
     "MicroConfounding",
@@ -105,13 +119,16 @@ __all__ = [
     "Tolerance",
     "dumps_model",
     "effect_bounds",
+    "gaussian_analysis",
     "inspect_model",
     "interventional",
     "load_bounds",
+    "load_gaussian",
     "load_inspection",
     "load_model",
     "load_realization",
     "load_solution",
+    "loads_gaussian",
     "loads_model",
     "marginal",
     "model_from_dict",

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from typing import IO, NoReturn, TextIO
 
 from discagg import __version__
-from discagg.cli import graph, networks, realizations, theory
+from discagg.cli import gaussian, graph, networks, realizations, theory
 from discagg.cli.arguments import CommandFailed
 from discagg.errors import ModelError, SolverError, printable
 
@@ -58,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     theory.register(commands)
     graph.register(commands)
     networks.register(commands)
+    gaussian.register(commands)
     return parser
 
 

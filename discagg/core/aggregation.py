@@ -190,11 +190,24 @@ class Aggregation:
         -------
         joint, kernel : ndarray, shape ``(|X|, |Y|)``
         """
-        causes, effects = self.model.members(self.cause), self.model.members(self.effect)
+        return self._joint_table(exact), self._kernel_table(exact)
+
+    def _shape(self) -> tuple[int, int]:
         shape = (self.cause_map.n_micro, self.effect_map.n_micro)
         check_entries(shape[0] * shape[1], f"the {shape[0]} x {shape[1]} table of cause and effect micro states",
                       "cause, effect")
-        joint = marginal(self.model, causes + effects, exact=exact).reshape(shape)
+        return shape
+
+    def _joint_table(self, exact: bool = False) -> np.ndarray:
+        """``P(x, y)`` as contracted, shape ``(|X|, |Y|)``."""
+        shape = self._shape()
+        causes, effects = self.model.members(self.cause), self.model.members(self.effect)
+        return marginal(self.model, causes + effects, exact=exact).reshape(shape)
+
+    def _kernel_table(self, exact: bool = False) -> np.ndarray:
+        """``P(y | do(x))`` with each row normalised, shape ``(|X|, |Y|)``."""
+        shape = self._shape()
+        causes, effects = self.model.members(self.cause), self.model.members(self.effect)
         # The kernel is contracted over the cause nodes the effects depend on (in the mutilated
         # graph) only, normalised there, and broadcast over the others once, into the table.
         factors, cards = _truncated(self.model, effects, causes, exact)
@@ -207,11 +220,11 @@ class Aggregation:
         # observational conditionals are, lest that defect look like confounding.
         rows /= rows.sum(axis=1, keepdims=True)
         if present == causes:  # nothing to broadcast: the contraction's own (new) array is the table
-            return joint, compact.reshape(shape)
+            return compact.reshape(shape)
         kernel = np.empty(shape, dtype=compact.dtype)
         axes = tuple(slice(None) if c in present else None for c in causes) + (slice(None),) * len(effects)
         kernel.reshape(tuple(cards[c] for c in causes) + compact.shape[len(present):])[...] = compact[axes]
-        return joint, kernel
+        return kernel
 
     @cached_property
     def _tables(self) -> tuple[np.ndarray, np.ndarray]:
@@ -224,27 +237,45 @@ class Aggregation:
         return self._tables[0]
 
     @cached_property
+    def _macro_tables(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``P(x)``, ``P(x̄, ȳ)`` and ``P(Ȳ | do(x))``: what the macro quantities and the solvers need.
+
+        Derived from the micro tables when this aggregation already holds them;
+        otherwise the micro joint and kernel are computed one after the other and
+        dropped, so that only ``|X| x |Ȳ|`` numbers are kept (a solve never holds
+        the ``|X| x |Y|`` tables; :attr:`joint` and :attr:`kernel` compute and keep
+        them when asked for).
+        """
+        held = "_tables" in self.__dict__
+        joint = self._tables[0] if held else self._joint_table()
+        p_cause = joint.sum(axis=1)
+        macro_joint = self.cause_map.push_forward(self.effect_map.push_forward(joint, axis=1), axis=0)
+        del joint
+        kernel = self._tables[1] if held else self._kernel_table()
+        macro_kernel = self.effect_map.push_forward(kernel, axis=1)
+        return readonly_float(p_cause), readonly_float(macro_joint), readonly_float(macro_kernel)
+
+    @property
     def p_cause(self) -> np.ndarray:
         """Observational ``P(X = x)``, shape ``(|X|,)``."""
-        return readonly_float(self.joint.sum(axis=1))
+        return self._macro_tables[0]
 
     @property
     def kernel(self) -> np.ndarray:
         """Micro interventional kernel ``P(Y = y | do(X = x))``, shape ``(|X|, |Y|)``."""
         return self._tables[1]
 
-    @cached_property
+    @property
     def macro_kernel(self) -> np.ndarray:
         """``P(Ȳ = ȳ | do(X = x))``, shape ``(|X|, |Ȳ|)``."""
-        return readonly_float(self.effect_map.push_forward(self.kernel, axis=1))
+        return self._macro_tables[2]
 
     # -- macro quantities -----------------------------------------------------------------------
 
-    @cached_property
+    @property
     def macro_joint(self) -> np.ndarray:
         """Observational ``P(X̄ = x̄, Ȳ = ȳ)``, shape ``(|X̄|, |Ȳ|)``."""
-        by_effect = self.effect_map.push_forward(self.joint, axis=1)
-        return readonly_float(self.cause_map.push_forward(by_effect, axis=0))
+        return self._macro_tables[1]
 
     @cached_property
     def p_macro(self) -> np.ndarray:
@@ -289,8 +320,7 @@ class Aggregation:
             If ``realization`` is for a different coarsening than the cause's.
         """
         self._check_family(realization)
-        pi = self.cause_map
-        mixed = pi.push_forward(realization.weights[:, None] * self.macro_kernel, axis=0)
+        mixed = self.cause_map.push_forward(self.macro_kernel, axis=0, weights=realization.weights)
         mixed[~realization.defined] = np.nan
         return readonly_float(mixed)
 

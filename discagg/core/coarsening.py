@@ -22,6 +22,9 @@ from discagg.report.short import fit, listing, quoted
 
 __all__ = ["Coarsening"]
 
+_BLOCK_BYTES = 1 << 25
+"""Largest gathered copy :meth:`Coarsening.push_forward` makes at once (32 MiB), unless one fibre is larger."""
+
 if TYPE_CHECKING:
     import scipy.sparse as sp
 
@@ -270,7 +273,8 @@ class Coarsening:
             (np.ones(n), (self.assignment, np.arange(n))), shape=(self.n_macro, n)
         )
 
-    def push_forward(self, p: np.ndarray | Sequence[float], axis: int = -1) -> np.ndarray:
+    def push_forward(self, p: np.ndarray | Sequence[float], axis: int = -1, *,
+                     weights: np.ndarray | None = None) -> np.ndarray:
         """Sum an array over each fibre along ``axis`` (the push-forward ``π_*``).
 
         Parameters
@@ -280,10 +284,23 @@ class Coarsening:
             array of Fractions is summed exactly.
         axis : int
             The micro-state axis.
+        weights : (n,) ndarray, optional
+            Multiply the slice of each micro state by its weight first (e.g. a
+            realization's weights times the kernel's rows), without forming the
+            weighted array.
 
         Returns
         -------
         ndarray, with that axis of length k
+
+        Examples
+        --------
+        >>> c = Coarsening.from_mapping("X", ["a", "b", "c"], {"A": ["a", "c"], "B": ["b"]})
+        >>> c.push_forward(np.array([0.2, 0.3, 0.5]))
+        array([0.7, 0.3])
+        >>> c.push_forward(np.eye(3), axis=0, weights=np.array([0.5, 1.0, 0.5]))
+        array([[0.5, 0. , 0.5],
+               [0. , 1. , 0. ]])
         """
         p = np.asarray(p)
         exact = p.dtype == object  # Fractions: sum each fibre, keeping exact values
@@ -295,15 +312,40 @@ class Coarsening:
                 f"push_forward: axis {axis} has length {moved.shape[0]}, expected {self.n_micro} "
                 f"micro states of node {self.node!r}"
             )
-        if exact:
-            summed = np.stack([moved[self.fibre(k)].sum(axis=0) for k in range(self.n_macro)])
-            return np.moveaxis(summed, 0, axis)
-        # Each fibre summed in micro-state order, as a sparse 0/1 product would, without scipy and
-        # without a copy when the fibres are contiguous (a gathered copy otherwise), along the axis
-        # itself: the result is then C-ordered as it stands (a moved axis would need another copy).
-        order, starts = self._order
         axis = axis % p.ndim
-        return np.add.reduceat(p if order is None else np.take(p, order, axis=axis), starts, axis=axis)
+        if weights is not None:
+            weights = np.asarray(weights)
+            if weights.shape != (self.n_micro,):
+                raise ValueError(f"push_forward: weights of shape {weights.shape}, expected ({self.n_micro},)")
+        if exact:
+            scaled = moved if weights is None else moved * weights.reshape((-1,) + (1,) * (moved.ndim - 1))
+            summed = np.stack([scaled[self.fibre(k)].sum(axis=0) for k in range(self.n_macro)])
+            return np.moveaxis(summed, 0, axis)
+        # Each fibre summed in micro-state order, as a sparse 0/1 product would, without scipy, along
+        # the axis itself (the result is then C-ordered as it stands). Contiguous fibres without weights
+        # need no copy; otherwise the micro states are gathered (and weighted) a block of whole fibres
+        # at a time, so that no copy larger than _BLOCK_BYTES (or one fibre) is ever made.
+        order, starts = self._order
+        if order is None and weights is None:
+            return np.add.reduceat(p, starts, axis=axis)
+        row_bytes = max(1, p.nbytes // max(1, self.n_micro))
+        bounds = np.append(starts, self.n_micro)
+        out_shape = p.shape[:axis] + (self.n_macro,) + p.shape[axis + 1:]
+        out = np.empty(out_shape, dtype=np.float64)
+        first = 0
+        while first < self.n_macro:
+            last = first + 1  # the fibres [first, last) form one block
+            while last < self.n_macro and (bounds[last + 1] - bounds[first]) * row_bytes <= _BLOCK_BYTES:
+                last += 1
+            rows = slice(int(bounds[first]), int(bounds[last]))
+            index = np.arange(rows.start, rows.stop) if order is None else order[rows]
+            block = np.take(p, index, axis=axis)
+            if weights is not None:
+                block *= weights[index].reshape((-1,) + (1,) * (p.ndim - axis - 1))
+            sums = np.add.reduceat(block, bounds[first:last] - bounds[first], axis=axis)
+            out[(slice(None),) * axis + (slice(first, last),)] = sums
+            first = last
+        return out
 
     def to_mapping(self) -> dict[str, list[str]]:
         """The ``{macro state: [micro states]}`` mapping, as declared."""

@@ -247,10 +247,10 @@ def inspect_model(
     """
     agg = Aggregation.of(model, cause, effect, tolerance=tolerance)
     kind = "given" if realization is not None else "natural"
+    micro = agg.micro_confounding()  # first: the micro tables, held from here on, give the macro quantities too
     family = realization if realization is not None else agg.natural_realization()
     do = agg.interventional(family)
     gap = agg.gap(family)
-    micro = agg.micro_confounding()
     pi_x, pi_y = agg.cause_map, agg.effect_map
     states = []
     for k, name in enumerate(pi_x.macro_states):

@@ -4,8 +4,9 @@
 (24 networks, from 5 to 1,041 nodes; provenance and citations in
 ``data/networks/PROVENANCE.md``); ``example:NAME`` names one of the example
 models ``data/NAME.json`` (``example:counterexample`` is the shipped Theorem 3.2
-model). Both are read from the installed package, so they work from any
-directory. Names are plain identifiers: ``net:../x`` or ``net:/abs/path`` can
+model; ``discagg gaussian`` reads ``example:NAME`` as the linear-Gaussian
+spec ``data/gaussian/NAME.json``). Both are read from the installed package,
+so they work from any directory. Names are plain identifiers: ``net:../x`` or ``net:/abs/path`` can
 never reach outside the collection.
 """
 
@@ -22,7 +23,8 @@ from discagg.errors import ModelError
 from discagg.io.network_scan import NetworkSummary, scan_bif
 
 __all__ = ["NETWORK_PREFIX", "EXAMPLE_PREFIX", "ShippedNetwork", "network_names", "example_names", "network_text",
-           "load_network", "load_example", "example_realization_text", "network_catalogue", "provenance", "provenance_path"]
+           "load_network", "load_example", "example_realization_text", "network_catalogue", "provenance", "provenance_path",
+           "gaussian_example_names", "gaussian_example_text"]
 
 NETWORK_PREFIX = "net:"
 EXAMPLE_PREFIX = "example:"
@@ -144,3 +146,26 @@ def provenance_path() -> str:
 def provenance() -> str:
     """The text of ``data/networks/PROVENANCE.md``: sources, citations and licence of the networks."""
     return (_data() / "networks" / "PROVENANCE.md").read_text(encoding="utf-8")
+
+
+def gaussian_example_names() -> tuple[str, ...]:
+    """The names of the shipped linear-Gaussian specs ``data/gaussian/NAME.json``, sorted.
+
+    >>> gaussian_example_names()
+    ('hours-and-pay', 'promotion', 'shops')
+    """
+    folder = _data() / "gaussian"
+    return tuple(sorted(entry.name.removesuffix(".json") for entry in folder.iterdir()
+                        if entry.name.endswith(".json")))
+
+
+def gaussian_example_text(name: str) -> str:
+    """The text of the shipped ``discagg/gaussian-v1`` spec ``name``.
+
+    Raises
+    ------
+    ModelError
+        For a name outside the collection.
+    """
+    _checked(name, gaussian_example_names(), EXAMPLE_PREFIX, "linear-Gaussian spec")
+    return (_data() / "gaussian" / f"{name}.json").read_text(encoding="utf-8")

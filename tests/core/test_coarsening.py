@@ -1,5 +1,7 @@
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from discagg import Coarsening, CoarseningWarning, ModelError
 
@@ -55,3 +57,30 @@ def test_identity_coarsening_is_allowed_with_a_warning():
     with pytest.warns(CoarseningWarning, match="merges no micro states"):
         pi = Coarsening.from_mapping("X", ["a", "b"], {"A": ["a"], "B": ["b"]})
     assert pi.merges_nothing
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 6), st.integers(0, 2), st.integers(0, 2**32 - 1), st.booleans(),
+       st.sampled_from([8, 64, 1 << 25]))
+def test_push_forward_in_blocks_equals_the_sum_over_each_fibre(n, k, axis, seed, weighted, block):
+    # Blocks of whole fibres (here as small as one row) give the very same sums as one gathered copy, bit for bit.
+    import discagg.core.coarsening as module
+
+    rng = np.random.default_rng(seed)
+    assignment = rng.integers(0, min(k, n), size=n)
+    assignment[: min(k, n)] = np.arange(min(k, n))  # every macro state has a micro state
+    coarsening = Coarsening.from_assignment("X", [f"x{i}" for i in range(n)], [f"m{j}" for j in range(min(k, n))],
+                                            assignment)
+    shape = [3, 2, 4]
+    shape[axis] = n
+    p = rng.random(shape)
+    weights = rng.random(n) if weighted else None
+    scaled = p if weights is None else p * weights.reshape((-1,) + (1,) * (2 - axis))
+    order = np.concatenate([coarsening.fibre(j) for j in range(coarsening.n_macro)])
+    starts = np.cumsum([0] + [len(coarsening.fibre(j)) for j in range(coarsening.n_macro - 1)])
+    expected = np.add.reduceat(np.take(scaled, order, axis=axis), starts, axis=axis)  # one gathered copy
+    np.testing.assert_allclose(expected, np.stack([np.take(scaled, coarsening.fibre(j), axis=axis).sum(axis=axis)
+                                                   for j in range(coarsening.n_macro)], axis=axis), rtol=1e-13)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(module, "_BLOCK_BYTES", block)
+        assert np.array_equal(coarsening.push_forward(p, axis=axis, weights=weights), expected)
