@@ -49,9 +49,9 @@ _EXPORTS = {
     "model_from_dict": "discagg.io.model_format",
     "model_to_dict": "discagg.io.model_format",
     "save_model": "discagg.io.model_format",
-    "load_bounds": "discagg.io.results",
-    "load_inspection": "discagg.io.results",
-    "load_solution": "discagg.io.results",
+    "load_bounds": "discagg.solvers.saved",
+    "load_inspection": "discagg.solvers.saved",
+    "load_solution": "discagg.solvers.saved",
     "load_realization": "discagg.io.side_files",
     "save_realization": "discagg.io.side_files",
     "OBJECTIVES": "discagg.solvers.inhibiting",
@@ -82,10 +82,10 @@ if TYPE_CHECKING:  # the names as a type checker sees them
     from discagg.io.gaussian_format import load_gaussian, loads_gaussian
     from discagg.io.loading import load_model
     from discagg.io.model_format import dumps_model, loads_model, model_from_dict, model_to_dict, save_model
-    from discagg.io.results import load_bounds, load_inspection, load_solution
     from discagg.io.side_files import load_realization, save_realization
     from discagg.solvers.inhibiting import OBJECTIVES, solve
     from discagg.solvers.ranges import EffectBounds, StateBounds, effect_bounds, most_inducing, reach
+    from discagg.solvers.saved import load_bounds, load_inspection, load_solution
     from discagg.solvers.solution import Solution, StateSolution
     from discagg.theory.gaussian import GaussianAnalysis, gaussian_analysis
     from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance

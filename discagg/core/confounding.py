@@ -15,7 +15,7 @@ import numpy as np
 from discagg.core.arrays import readonly_float
 from discagg.core.coarsening import Coarsening
 from discagg.core.distances import kl_divergence, max_abs_difference, total_variation
-from discagg.report.short import number
+from discagg.report.short import compact
 from discagg.tolerance import Tolerance
 
 __all__ = ["MacroGap", "MicroConfounding", "macro_gap", "micro_confounding"]
@@ -53,7 +53,7 @@ class MacroGap:
         inhibiting = int(np.sum(self.inhibiting))
         largest = float(np.max(self.total_variation[self.defined])) if defined else None
         return (f"MacroGap({n} macro states: {inhibiting} inhibiting, {defined - inhibiting} inducing, "
-                f"{n - defined} undefined; largest TV {number(largest)})")
+                f"{n - defined} undefined; largest TV {compact(largest)})")
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,8 +86,8 @@ class MicroConfounding:
         s = self.supported
         tv = float(np.max(self.effect_tv[s], initial=0.0))
         macro_tv = float(np.max(self.macro_effect_tv[s], initial=0.0))
-        return (f"MicroConfounding((X, Y) {'' if self.confounded else 'un'}confounded, max TV {number(tv)}; "
-                f"(X, Ybar) {'' if self.macro_confounded else 'un'}confounded, max TV {number(macro_tv)})")
+        return (f"MicroConfounding((X, Y) {'' if self.confounded else 'un'}confounded, max TV {compact(tv)}; "
+                f"(X, Ybar) {'' if self.macro_confounded else 'un'}confounded, max TV {compact(macro_tv)})")
 
 
 def macro_gap(observational: np.ndarray, interventional: np.ndarray, defined: np.ndarray,

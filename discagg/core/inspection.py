@@ -20,7 +20,18 @@ import numpy as np
 from discagg.core.aggregation import Aggregation
 from discagg.core.model import CausalModel
 from discagg.core.realization import RealizationFamily
-from discagg.report.short import fit, number, plain, quoted, tally
+from discagg.errors import ModelError, describe, preview
+from discagg.json_values import (
+    boolean,
+    check_keys,
+    key_path,
+    number,
+    require_object,
+    state_entries,
+    string,
+    string_list,
+)
+from discagg.report.short import compact, fit, plain, quoted, tally
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
 if TYPE_CHECKING:
@@ -67,9 +78,9 @@ class MacroStateReport:
     kl: float | None
 
     def __repr__(self) -> str:
-        gap = "" if self.gap is None else f", gap={number(self.gap)}"
+        gap = "" if self.gap is None else f", gap={compact(self.gap)}"
         return fit(lambda w: f"MacroStateReport(state={quoted(self.state, w)}, {plain(self.status, 16)}, "
-                   f"P={number(self.probability)}{gap})")
+                   f"P={compact(self.probability)}{gap})")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form; unsupported states carry only state, status and probability."""
@@ -163,9 +174,7 @@ class Inspection:
         >>> Inspection.from_dict(report.to_dict()) == report
         True
         """
-        from discagg.io.results import inspection_from_dict
-
-        return inspection_from_dict(document)
+        return _inspection_from_dict(document)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per macro state of the cause, as a pandas DataFrame (pandas is needed here only).
@@ -288,3 +297,75 @@ def inspect_model(
         effect_micro=agg.effect_map.micro_states,
         effect_macro=pi_y.macro_states,
     )
+
+
+_STATUSES = (INHIBITING, INDUCING, UNSUPPORTED, UNDEFINED)
+_KEYS = ("model", "cause", "effect", "realization", "macro_confounded", "micro_confounding", "macro_states",
+         "cause_micro_states", "effect_micro_states", "effect_macro_states")
+
+
+def _distribution(value: Any, path: str, names: Mapping[str, int] | tuple[str, ...], every: bool) -> dict[str, float]:
+    mapping = require_object(value, path, f"an object mapping {preview(names)} to probabilities")
+    result = {}
+    for key, p in mapping.items():
+        if key not in names:
+            raise ModelError(None, key_path(path, key), f"one of {preview(names)}", f"unknown key {key!r}")
+        result[key] = number(p, key_path(path, key))
+    if every and list(result) != list(names):
+        raise ModelError(None, path, f"a probability for each of {preview(names)}, in order", preview(list(result)))
+    return result
+
+
+def _report_from_dict(entry: Mapping[str, Any], path: str, micro: Mapping[str, int], ys: tuple[str, ...]
+                      ) -> MacroStateReport:
+    status = entry.get("status")
+    if status not in _STATUSES:
+        raise ModelError(None, key_path(path, "status"), f"one of {list(_STATUSES)}", describe(status))
+    name = string(entry.get("state"), key_path(path, "state"))
+    probability = number(entry.get("probability"), key_path(path, "probability"))
+    if status == UNSUPPORTED:
+        check_keys(entry, ("state", "status", "probability"), ("state", "status", "probability"), path)
+        return MacroStateReport(name, status, probability, None, None, None, None, None, None)
+    check_keys(entry, ("state", "status", "probability", "realization", "observational", "interventional", "gap",
+                       "max_abs", "kl"), ("state", "status", "probability", "observational"), path)
+    realization = interventional = None
+    if "realization" in entry:
+        realization = _distribution(entry["realization"], key_path(path, "realization"), micro, False)
+    observational = _distribution(entry["observational"], key_path(path, "observational"), ys, True)
+    if "interventional" in entry:
+        interventional = _distribution(entry["interventional"], key_path(path, "interventional"), ys, True)
+    gap = max_abs = kl = None
+    if "gap" in entry:
+        check_keys(entry, tuple(entry), ("gap", "max_abs", "kl"), path)
+        gap, max_abs = number(entry["gap"], key_path(path, "gap")), number(entry["max_abs"], key_path(path, "max_abs"))
+        kl = math.inf if entry["kl"] is None else number(entry["kl"], key_path(path, "kl"))  # null: infinite
+    return MacroStateReport(name, status, probability, observational, realization, interventional, gap, max_abs, kl)
+
+
+def _inspection_from_dict(document: Any) -> Inspection:
+    doc = require_object(document, "", "a JSON object as 'discagg inspect --json' prints")
+    check_keys(doc, _KEYS, _KEYS, "")
+    model, cause, effect = (string(doc[key], key) for key in ("model", "cause", "effect"))
+    kind = doc["realization"]
+    if kind not in ("natural", "given"):
+        raise ModelError(None, "realization", "'natural' or 'given'", describe(kind))
+    micro_doc = require_object(doc["micro_confounding"], "micro_confounding", "an object")
+    keys = ("confounded", "macro_confounded", "max_tv", "max_macro_tv")
+    check_keys(micro_doc, keys, keys, "micro_confounding")
+    cause_micro = string_list(doc["cause_micro_states"], "cause_micro_states", "micro states of the cause")
+    effect_micro = string_list(doc["effect_micro_states"], "effect_micro_states", "micro states of the effect")
+    ys = string_list(doc["effect_macro_states"], "effect_macro_states", "macro states of the effect")
+    index = {x: i for i, x in enumerate(cause_micro)}
+    states = tuple(_report_from_dict(entry, f"macro_states[{k}]", index, ys)
+                   for k, entry in enumerate(state_entries(doc["macro_states"], "macro_states")))
+    report = Inspection(
+        model, cause, effect, kind, states,
+        boolean(micro_doc["confounded"], "micro_confounding.confounded"),
+        boolean(micro_doc["macro_confounded"], "micro_confounding.macro_confounded"),
+        number(micro_doc["max_tv"], "micro_confounding.max_tv"),
+        number(micro_doc["max_macro_tv"], "micro_confounding.max_macro_tv"),
+        cause_micro, effect_micro, ys)
+    if boolean(doc["macro_confounded"], "macro_confounded") != report.macro_confounded:
+        raise ModelError(None, "macro_confounded", f"{str(report.macro_confounded).lower()}, as the statuses say",
+                         str(doc["macro_confounded"]).lower())
+    return report

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 
 from discagg.errors import printable
 
-__all__ = ["LIMIT", "fit", "quoted", "plain", "listing", "tally", "number"]
+__all__ = ["LIMIT", "fit", "quoted", "plain", "listing", "tally", "compact"]
 
 LIMIT = 120  # a repr is shorter than this whenever cutting names can make it so
 _WIDTHS = (32, 24, 16, 8)
@@ -100,10 +100,10 @@ def tally(statuses: Iterable[str]) -> str:
     return ", ".join(f"{n} {plain(status, 16)}" for status, n in counts.items())
 
 
-def number(value: float | None) -> str:
+def compact(value: float | None) -> str:
     """Four significant digits, ``-`` for None.
 
-    >>> number(0.21000000000000002), number(1e-20), number(None)
+    >>> compact(0.21000000000000002), compact(1e-20), compact(None)
     ('0.21', '1e-20', '-')
     """
     return "-" if value is None else f"{value:.4g}"

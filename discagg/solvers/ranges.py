@@ -24,7 +24,7 @@ from discagg.core.aggregation import Aggregation, as_aggregation
 from discagg.core.arrays import equal_values
 from discagg.core.model import CausalModel
 from discagg.errors import ModelError, SolverError
-from discagg.report.short import fit, number, plain, quoted
+from discagg.report.short import compact, fit, plain, quoted
 from discagg.solvers.gap_lp import inhibiting_vertex, min_gap, mixture
 from discagg.solvers.inhibiting import verify_solution
 from discagg.solvers.solution import Solution, StateSolution, per_supported_state
@@ -223,11 +223,11 @@ class StateBounds:
     effect_states: tuple[str, ...] = field(default=(), repr=False)
 
     def __repr__(self) -> str:
-        rest = [f"P={number(self.probability)}"]
+        rest = [f"P={compact(self.probability)}"]
         if len(self.lower):
-            rest.append(f"widest {number(float(np.max(self.upper - self.lower)))}")
+            rest.append(f"widest {compact(float(np.max(self.upper - self.lower)))}")
         if self.expectation is not None:
-            rest.append(f"E[f] in [{number(self.expectation[0])}, {number(self.expectation[1])}]")
+            rest.append(f"E[f] in [{compact(self.expectation[0])}, {compact(self.expectation[1])}]")
         return fit(lambda w: f"StateBounds(state={quoted(self.state, w)}, {', '.join(rest)})")
 
     def __eq__(self, other: object) -> bool:
@@ -348,7 +348,7 @@ class EffectBounds:
         ModelError
             Naming the key path of the first entry that is not as :meth:`to_dict` writes it.
         """
-        from discagg.io.results import bounds_from_dict
+        from discagg.solvers.saved import bounds_from_dict
 
         return bounds_from_dict(document)
 

@@ -17,7 +17,7 @@ import numpy as np
 from discagg.core.arrays import equal_values
 from discagg.core.coarsening import Coarsening
 from discagg.core.realization import RealizationFamily
-from discagg.report.short import fit, number, plain, quoted, tally
+from discagg.report.short import compact, fit, plain, quoted, tally
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
 if TYPE_CHECKING:
@@ -106,9 +106,9 @@ class StateSolution:
         return len(self.support) > 0
 
     def __repr__(self) -> str:
-        rest = [plain(self.status, 16), f"P={number(self.probability)}"]
+        rest = [plain(self.status, 16), f"P={compact(self.probability)}"]
         if self.gap is not None:
-            rest.append(f"gap={number(self.gap)}")
+            rest.append(f"gap={compact(self.gap)}")
         if self.has_realization:
             n = len(self.support)
             rest.append(f"{n} micro state" + ("" if n == 1 else "s"))
@@ -279,7 +279,7 @@ class Solution:
         >>> Solution.from_dict(sol.to_dict()) == sol
         True
         """
-        from discagg.io.results import solution_from_dict
+        from discagg.solvers.saved import solution_from_dict
 
         return solution_from_dict(document)
 
