@@ -67,10 +67,13 @@ _EXPORTS = {
     "gaussian_analysis": "discagg.theory.gaussian",
     "DEFAULT_TOLERANCE": "discagg.tolerance",
     "Tolerance": "discagg.tolerance",
+    "draw": "discagg.viz.draw",
+    "plot": "discagg.plot",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:  # the names as a type checker sees them
+    from discagg import plot
     from discagg.core.aggregation import Aggregation, MacroGap, MicroConfounding
     from discagg.core.coarsening import Coarsening
     from discagg.core.gaussian import GaussianModel, GaussianRealization, LinearGaussian
@@ -89,6 +92,7 @@ if TYPE_CHECKING:  # the names as a type checker sees them
     from discagg.solvers.solution import Solution, StateSolution
     from discagg.theory.gaussian import GaussianAnalysis, gaussian_analysis
     from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
+    from discagg.viz.draw import draw
 
 __all__ = [
     "Aggregation",
@@ -117,6 +121,7 @@ __all__ = [
     "StateBounds",
     "StateSolution",
     "Tolerance",
+    "draw",
     "dumps_model",
     "effect_bounds",
     "gaussian_analysis",
@@ -134,6 +139,7 @@ __all__ = [
     "model_from_dict",
     "model_to_dict",
     "most_inducing",
+    "plot",
     "reach",
     "save_model",
     "save_realization",

@@ -22,7 +22,8 @@ def lazy_exports(package: str, exports: Mapping[str, str]) -> tuple[Callable[[st
     package : str
         The package's ``__name__``.
     exports : mapping of str to str
-        Each public name and the module (absolute name) that defines it.
+        Each public name and the module (absolute name) that defines it; a
+        name mapped to ``package.name`` is that submodule itself.
 
     Returns
     -------
@@ -33,7 +34,8 @@ def lazy_exports(package: str, exports: Mapping[str, str]) -> tuple[Callable[[st
         module = exports.get(name)
         if module is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(module), name)
+        imported = importlib.import_module(module)
+        value = imported if module == f"{package}.{name}" else getattr(imported, name)
         importlib.import_module(package).__dict__[name] = value  # later look-ups bypass __getattr__
         return value
 

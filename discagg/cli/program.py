@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from typing import IO, NoReturn, TextIO
 
 from discagg import __version__
-from discagg.cli import gaussian, graph, networks, realizations, theory
+from discagg.cli import gaussian, graph, networks, plot, realizations, theory
 from discagg.cli.arguments import CommandFailed
 from discagg.errors import ModelError, SolverError, printable
 
@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     realizations.register(commands)
     theory.register(commands)
     graph.register(commands)
+    plot.register(commands)
     networks.register(commands)
     gaussian.register(commands)
     return parser

@@ -26,7 +26,7 @@ from discagg.core.groups import build_group, parse_group
 from discagg.core.model import CausalModel
 from discagg.errors import ModelError, preview
 
-__all__ = ["select", "identity_coarsening"]
+__all__ = ["select", "select_one", "identity_coarsening"]
 
 
 def identity_coarsening(node: str, states: tuple[str, ...]) -> Coarsening:
@@ -76,29 +76,61 @@ def select(model: CausalModel, cause: str | None, effect: str | None, *,
             raise ModelError(None, "query", f"a {missing} node (give one, or add a 'query' to the model)", "none")
         cause = model.query.cause if cause is None else cause
         effect = model.query.effect if effect is None else effect
+    model, cause_name = select_one(model, cause, label=labels[0])
+    model, effect_name = select_one(model, effect, label=labels[1])
+    return model, cause_name, effect_name
+
+
+def select_one(model: CausalModel, text: str, *, label: str = "cause") -> tuple[CausalModel, str]:
+    """Resolve one node or group, as :func:`select` does for each of cause and effect.
+
+    Parameters
+    ----------
+    model : CausalModel
+    text : str
+        A node or group of the model, ``NODE,NODE:MAP`` or ``NODE:MAP``.
+    label : str
+        How it is named in error messages (e.g. ``"--intervene"``).
+
+    Returns
+    -------
+    model : CausalModel
+        ``model`` itself, or a copy with the inline group or coarsening added.
+    name : str
+        A node or group of the returned model, with a coarsening.
+
+    Raises
+    ------
+    ModelError
+        An unknown name or a bad map.
+
+    Examples
+    --------
+    >>> from discagg import load_model
+    >>> m, name = select_one(load_model("net:asia"), "tub,lung:count=yes")
+    >>> name, m.members(name)
+    ('tub+lung', ('tub', 'lung'))
+    """
     groups, macro = dict(model.groups), dict(model.macro)
     states = {n: node.states for n, node in model.nodes.items()}
-    names = []
-    for label, text in zip(labels, (cause, effect)):
-        if not isinstance(text, str) or not text:
-            raise ModelError(None, label, "a node or group name (or NODE,NODE:MAP)", repr(text))
-        if text in model.nodes or text in groups:
-            name = text
-        elif set(",:") & set(text):
-            name, nodes, spec = parse_group(text, states, option=label)
-            if spec is None:  # a lone node, written "NODE:" or "NODE,": its own coarsening
-                name = nodes[0]
-            elif len(nodes) == 1:
-                macro[name] = build_group(name, nodes, states, spec, path=label).coarsening
-            else:
-                groups[name] = build_group(name, nodes, states, spec, path=label)
+    if not isinstance(text, str) or not text:
+        raise ModelError(None, label, "a node or group name (or NODE,NODE:MAP)", repr(text))
+    if text in model.nodes or text in groups:
+        name = text
+    elif set(",:") & set(text):
+        name, nodes, spec = parse_group(text, states, option=label)
+        if spec is None:  # a lone node, written "NODE:" or "NODE,": its own coarsening
+            name = nodes[0]
+        elif len(nodes) == 1:
+            macro[name] = build_group(name, nodes, states, spec, path=label).coarsening
         else:
-            known = list(model.nodes) + list(model.groups)
-            raise ModelError(None, label, f"a node or group of the model {preview(known)}", repr(text))
-        if name in model.nodes and name not in macro:
-            macro[name] = identity_coarsening(name, model.nodes[name].states)
-        names.append(name)
+            groups[name] = build_group(name, nodes, states, spec, path=label)
+    else:
+        known = list(model.nodes) + list(model.groups)
+        raise ModelError(None, label, f"a node or group of the model {preview(known)}", repr(text))
+    if name in model.nodes and name not in macro:
+        macro[name] = identity_coarsening(name, model.nodes[name].states)
     if groups.keys() != model.groups.keys() or macro.keys() != model.macro.keys() or any(
             macro[n] is not model.macro[n] for n in model.macro):
         model = replace(model, macro=macro, groups=groups)
-    return model, names[0], names[1]
+    return model, name

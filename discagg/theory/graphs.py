@@ -1,9 +1,10 @@
 """The paper's graphs as networkx objects: amalgamated, macro-intervention and macro graphs.
 
 Node names: a micro node keeps its name; the macro node of a coarsened node
-``X`` is ``"bar(X)"``. Every node has a ``level``
-attribute (``"micro"`` or ``"macro"``); every edge a ``kind`` (``"causal"``,
-``"aggregation"`` or ``"intervention"``).
+or group ``X`` is ``"bar(X)"``. Every node has a ``level``
+attribute (``"micro"`` or ``"macro"``), and every macro node its ``members``
+(the nodes it aggregates: one, or a group's nodes); every edge a ``kind``
+(``"causal"``, ``"aggregation"`` or ``"intervention"``).
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ def macro_name(node: str) -> str:
 
 
 def amalgamated_graph(model: CausalModel) -> nx.DiGraph:
-    """Definition 3: the micro DAG plus each coarsened node's macro node.
+    """Definition 3: the micro DAG plus the macro node of each coarsened node and group.
 
     The aggregation ``S ↔ S̄`` is stored as an edge ``S → S̄`` with
-    ``kind="aggregation"`` (S̄ is a function of S).
+    ``kind="aggregation"`` (S̄ is a function of S); a group's macro node has
+    one such edge from each of its nodes.
 
     Examples
     --------
@@ -37,32 +39,47 @@ def amalgamated_graph(model: CausalModel) -> nx.DiGraph:
     [('HeartDisease', 'bar(HeartDisease)'), ('Lipids', 'bar(Lipids)')]
     """
     graph = nx.DiGraph()
-    clash = sorted(set(model.nodes) & {macro_name(n) for n in model.macro})
+    clash = sorted(set(model.nodes) & {macro_name(n) for n in [*model.macro, *model.groups]})
     if clash:
         raise ModelError(None, "nodes", "node names distinct from the macro nodes' names 'bar(X)'", repr(clash))
     for name in model.nodes:
         graph.add_node(name, level="micro")
     graph.add_edges_from(model.graph.edges, kind="causal")
-    for name in model.macro:
-        graph.add_node(macro_name(name), level="macro")
-        graph.add_edge(name, macro_name(name), kind="aggregation")
+    for name in [*model.macro, *model.groups]:
+        members = model.members(name)
+        graph.add_node(macro_name(name), level="macro", members=members)
+        graph.add_edges_from(((m, macro_name(name)) for m in members), kind="aggregation")
     return graph
 
 
 def macro_intervention_graph(model: CausalModel, cause: str) -> nx.DiGraph:
     """Definition 5: the amalgamated graph after a macro intervention on ``cause``.
 
-    The edges into ``cause`` from other micro nodes are removed, the aggregation
-    ``X ↔ X̄`` is removed, and ``X̄ → X`` (``kind="intervention"``) is added.
+    ``cause`` is a coarsened node or a group. The edges into its nodes are
+    removed (for a group, also those between its nodes: do(X̄ = x̄) sets them
+    all), the aggregation ``X ↔ X̄`` is removed, and ``X̄ → X``
+    (``kind="intervention"``, one edge to each node of a group) is added.
+
+    Examples
+    --------
+    >>> from discagg import load_model
+    >>> from discagg.core.selection import select_one
+    >>> m, x = select_one(load_model("net:asia"), "tub,lung:count=yes")
+    >>> g = macro_intervention_graph(m, x)
+    >>> sorted((u, v) for u, v, k in g.edges(data="kind") if k == "intervention")
+    [('bar(tub+lung)', 'lung'), ('bar(tub+lung)', 'tub')]
+    >>> list(g.predecessors("tub")), list(g.predecessors("lung"))
+    (['bar(tub+lung)'], ['bar(tub+lung)'])
     """
-    if cause not in model.nodes:
-        raise ModelError(None, "intervene", f"a node of the model with a macro map {sorted(model.macro)[:12]} (a group "
-                         "has no macro node in the amalgamated graph)", repr(cause))
+    if cause not in model.nodes and cause not in model.groups:
+        raise ModelError(None, "intervene", f"a node with a macro map {sorted(model.macro)[:12]} or a group "
+                         f"{sorted(model.groups)[:12]} of the model", repr(cause))
     model.coarsening(cause)
     graph = amalgamated_graph(model)
-    graph.remove_edges_from([(p, cause) for p in list(graph.predecessors(cause))])
-    graph.remove_edge(cause, macro_name(cause))
-    graph.add_edge(macro_name(cause), cause, kind="intervention")
+    for member in model.members(cause):
+        graph.remove_edges_from([(p, member) for p in list(graph.predecessors(member))])
+        graph.remove_edge(member, macro_name(cause))
+        graph.add_edge(macro_name(cause), member, kind="intervention")
     return graph
 
 
