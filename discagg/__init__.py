@@ -60,6 +60,9 @@ _EXPORTS = {
     "load_scm": "discagg.io.scm_format",
     "loads_scm": "discagg.io.scm_format",
     "save_scm": "discagg.io.scm_format",
+    "load_bounds": "discagg.solvers.saved",
+    "load_inspection": "discagg.solvers.saved",
+    "load_solution": "discagg.solvers.saved",
     "load_realization": "discagg.io.side_files",
     "save_realization": "discagg.io.side_files",
     "OBJECTIVES": "discagg.solvers.inhibiting",
@@ -115,6 +118,7 @@ if TYPE_CHECKING:  # the names as a type checker sees them
     from discagg.io.side_files import load_realization, save_realization
     from discagg.solvers.inhibiting import OBJECTIVES, solve
     from discagg.solvers.ranges import EffectBounds, StateBounds, effect_bounds, most_inducing, reach
+    from discagg.solvers.saved import load_bounds, load_inspection, load_solution
     from discagg.solvers.solution import Solution, StateSolution
     from discagg.theory.gaussian import GaussianAnalysis, gaussian_analysis
     from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
@@ -168,10 +172,13 @@ __all__ = [
     "inspect_model",
     "interventional",
     "learn_abstraction",
+    "load_bounds",
     "load_gaussian",
+    "load_inspection",
     "load_model",
     "load_realization",
     "load_scm",
+    "load_solution",
     "loads_gaussian",
     "loads_model",
     "loads_scm",

@@ -34,6 +34,7 @@ from discagg.core.realization import RealizationFamily
 from discagg.core.selection import select
 from discagg.errors import AssumptionWarning, ModelError
 from discagg.limits import check_entries
+from discagg.report.short import fit, plain, quoted
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
 __all__ = ["Aggregation", "MacroGap", "MicroConfounding", "as_aggregation", "natural_weights"]
@@ -104,12 +105,20 @@ class Aggregation:
     {'a': 0.4, 'b': 0.6}
     >>> float(agg.gap(agg.natural_realization()).total_variation[0])  # Theorem 3.1
     0.0
+    >>> agg
+    Aggregation(model='model', cause X: 3 -> 2 states, effect Y: 3 -> 2 states)
     """
 
     model: CausalModel
     cause: str
     effect: str
     tolerance: Tolerance = field(default=DEFAULT_TOLERANCE, repr=False)
+
+    def __repr__(self) -> str:
+        x, y = self.model.coarsening(self.cause), self.model.coarsening(self.effect)
+        return fit(lambda w: f"Aggregation(model={quoted(self.model.name, w)}, cause {plain(self.cause, w)}: "
+                   f"{x.n_micro} -> {x.n_macro} states, effect {plain(self.effect, w)}: {y.n_micro} -> {y.n_macro} "
+                   "states)")
 
     @classmethod
     def of(

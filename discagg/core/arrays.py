@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["readonly", "readonly_float"]
+__all__ = ["readonly", "readonly_float", "equal_values"]
 
 
 def readonly(array: np.ndarray) -> np.ndarray:
@@ -24,3 +24,23 @@ def readonly_float(array: np.ndarray) -> np.ndarray:
     dtype('float64')
     """
     return readonly(np.ascontiguousarray(array, dtype=np.float64))
+
+
+def equal_values(a: object, b: object) -> bool:
+    """Equality for result fields: arrays by shape and entries (NaN equal to NaN), tuples item by item.
+
+    >>> equal_values(np.array([1.0, np.nan]), np.array([1.0, np.nan]))
+    True
+    >>> equal_values((np.zeros(2), None), (np.zeros(3), None))
+    False
+    """
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)) or a.shape != b.shape:
+            return False
+        inexact = np.issubdtype(a.dtype, np.inexact) and np.issubdtype(b.dtype, np.inexact)
+        return bool(np.array_equal(a, b, equal_nan=inexact))
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return len(a) == len(b) and all(equal_values(x, y) for x, y in zip(a, b))
+    if isinstance(a, float) and isinstance(b, float) and a != a and b != b:  # both NaN
+        return True
+    return bool(a == b)

@@ -18,6 +18,7 @@ import numpy as np
 
 from discagg.core.arrays import readonly
 from discagg.errors import CoarseningWarning, ModelError, describe, preview
+from discagg.report.short import fit, listing, quoted
 
 __all__ = ["Coarsening"]
 
@@ -110,6 +111,8 @@ class Coarsening:
     array([0, 1])
     >>> pi.push_forward([0.2, 0.3, 0.5])
     array([0.5, 0.5])
+    >>> pi
+    Coarsening(node='X', 3 micro -> 2 macro states: low, high)
     """
 
     node: str
@@ -197,6 +200,10 @@ class Coarsening:
         bounds_list = bounds.tolist()
         members = tuple(tuple(ordered[bounds_list[k]:bounds_list[k + 1]].tolist()) for k in range(len(macro_states)))
         return cls(node, micro_states, macro_states, members, readonly(assignment))
+
+    def __repr__(self) -> str:
+        return fit(lambda width: f"Coarsening(node={quoted(self.node, width)}, {self.n_micro} micro -> "
+                   f"{self.n_macro} macro states: {listing(self.macro_states, width + 8)})")
 
     @property
     def n_micro(self) -> int:

@@ -15,6 +15,7 @@ import numpy as np
 from discagg.core.arrays import readonly_float
 from discagg.core.coarsening import Coarsening
 from discagg.core.distances import kl_divergence, max_abs_difference, total_variation
+from discagg.report.short import compact
 from discagg.tolerance import Tolerance
 
 __all__ = ["MacroGap", "MicroConfounding", "macro_gap", "micro_confounding"]
@@ -47,6 +48,13 @@ class MacroGap:
     inhibiting: np.ndarray
     defined: np.ndarray
 
+    def __repr__(self) -> str:
+        n, defined = len(self.defined), int(np.sum(self.defined))
+        inhibiting = int(np.sum(self.inhibiting))
+        largest = float(np.max(self.total_variation[self.defined])) if defined else None
+        return (f"MacroGap({n} macro states: {inhibiting} inhibiting, {defined - inhibiting} inducing, "
+                f"{n - defined} undefined; largest TV {compact(largest)})")
+
 
 @dataclass(frozen=True, eq=False)
 class MicroConfounding:
@@ -73,6 +81,13 @@ class MicroConfounding:
     supported: np.ndarray
     confounded: bool
     macro_confounded: bool
+
+    def __repr__(self) -> str:
+        s = self.supported
+        tv = float(np.max(self.effect_tv[s], initial=0.0))
+        macro_tv = float(np.max(self.macro_effect_tv[s], initial=0.0))
+        return (f"MicroConfounding((X, Y) {'' if self.confounded else 'un'}confounded, max TV {compact(tv)}; "
+                f"(X, Ybar) {'' if self.macro_confounded else 'un'}confounded, max TV {compact(macro_tv)})")
 
 
 def macro_gap(observational: np.ndarray, interventional: np.ndarray, defined: np.ndarray,

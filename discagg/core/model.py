@@ -26,6 +26,7 @@ from discagg.core.validation import (
     validate_structure,
 )
 from discagg.errors import ModelError, preview
+from discagg.report.short import fit, listing, plain, quoted
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
 if TYPE_CHECKING:
@@ -84,6 +85,8 @@ class Node:
     >>> z = Node("Z", ("lean", "fatty"), (), np.array([0.4, 0.6]))
     >>> z.cardinality
     2
+    >>> Node("X", ("x0", "x1"), ("Z",), [[0.9, 0.1], [0.2, 0.8]])
+    Node(name='X', 2 states, parents Z)
     """
 
     name: str
@@ -100,6 +103,13 @@ class Node:
     def cardinality(self) -> int:
         """Number of states."""
         return len(self.states)
+
+    def __repr__(self) -> str:
+        def make(width: int) -> str:
+            parents = f"parents {listing(self.parents, 2 * width)}" if self.parents else "no parents"
+            return f"Node(name={quoted(self.name, width)}, {self.cardinality} states, {parents})"
+
+        return fit(make)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Node):
@@ -156,6 +166,8 @@ class CausalModel:
     ('Z', 'X')
     >>> m.cardinality("X")
     2
+    >>> CausalModel([z, x], name="tiny", query=Query("Z", "X"))
+    CausalModel(name='tiny', 2 nodes, query Z -> X)
     """
 
     nodes: Mapping[str, Node]
@@ -188,6 +200,17 @@ class CausalModel:
         object.__setattr__(self, "groups", MappingProxyType(groups))
         if self.query is not None:
             validate_query(self.nodes, groups, self.query)
+
+    def __repr__(self) -> str:
+        def make(width: int) -> str:
+            parts = [f"name={quoted(self.name, width)}", f"{len(self.nodes)} nodes"]
+            if self.groups:
+                parts.append(f"{len(self.groups)} group" + ("" if len(self.groups) == 1 else "s"))
+            if self.query is not None:
+                parts.append(f"query {plain(self.query.cause, width)} -> {plain(self.query.effect, width)}")
+            return f"CausalModel({', '.join(parts)})"
+
+        return fit(make)
 
     # -- structure ----------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from discagg.core.coarsening import Coarsening
 from discagg.errors import RealizationError, describe, preview
+from discagg.report.short import fit, quoted
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
 __all__ = ["RealizationFamily"]
@@ -51,11 +52,17 @@ class RealizationFamily:
     array([0.25, 0.75, 1.  ])
     >>> fam.distribution("low")
     {'x0': 0.25, 'x1': 0.75}
+    >>> fam
+    RealizationFamily(node='X', defined for 2 of 2 macro states)
     """
 
     coarsening: Coarsening
     weights: np.ndarray = field(repr=False)
     defined: np.ndarray = field(repr=False)
+
+    def __repr__(self) -> str:
+        return fit(lambda width: f"RealizationFamily(node={quoted(self.coarsening.node, width)}, defined for "
+                   f"{int(np.sum(self.defined))} of {self.coarsening.n_macro} macro states)")
 
     @classmethod
     def from_weights(

@@ -4,7 +4,8 @@ Every reader of a discagg JSON format goes through :func:`read_json`, so that a
 missing file, a directory, bad UTF-8, bad JSON, a duplicate key or a number
 outside float64 is one :class:`ModelError` naming the file; the small validators
 (``require_object``, ``check_keys``, ``nonempty_string``, ``string_list``,
-``number``) name the key path of what they reject.
+``number``; they live in :mod:`discagg.json_values`, so that every layer can use
+them, and are re-exported here) name the key path of what they reject.
 """
 
 from __future__ import annotations
@@ -12,13 +13,11 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
-from discagg.errors import ModelError, UnrepresentableNumber, describe
+from discagg.errors import ModelError, UnrepresentableNumber
 from discagg.io.files import read_input_bytes
+from discagg.json_values import check_keys, nonempty_string, number, require_object, string_list, with_source
 
 __all__ = ["MAX_DEPTH", "read_json", "parse_json", "require_object", "check_keys", "nonempty_string", "string_list",
            "number", "with_source"]
@@ -118,46 +117,3 @@ ignored silently)
     except ModelError as exc:
         raise exc.with_source(source) from None
     return document
-
-
-def require_object(value: Any, path: str, what: str) -> Mapping[str, Any]:
-    if not isinstance(value, dict):
-        raise ModelError(None, path or None, what, describe(value))
-    return value
-
-
-def check_keys(obj: Mapping[str, Any], allowed: tuple[str, ...], required: tuple[str, ...], path: str) -> None:
-    prefix = f"{path}." if path else ""
-    for key in obj:
-        if key not in allowed:
-            raise ModelError(None, f"{prefix}{key}", f"only the keys {list(allowed)}", f"unknown key {key!r}")
-    for key in required:
-        if key not in obj:
-            raise ModelError(None, f"{prefix}{key}", "this key to be present", "it missing")
-
-
-def nonempty_string(value: Any, path: str, what: str) -> str:
-    if not isinstance(value, str) or not value:
-        raise ModelError(None, path, what, describe(value))
-    return value
-
-
-def string_list(value: Any, path: str, what: str) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        raise ModelError(None, path, f"a list of {what}", describe(value))
-    for i, item in enumerate(value):
-        if not isinstance(item, str) or not item:
-            raise ModelError(None, f"{path}[{i}]", "a non-empty string", describe(item))
-    return tuple(value)
-
-
-def number(value: Any, path: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ModelError(None, path, "a number", describe(value))
-    if not np.isfinite(value):
-        raise ModelError(None, path, "a finite number", repr(value))
-    return float(value)
-
-
-def with_source(error: ModelError, source: str) -> ModelError:
-    return error.with_source(source) if error.source is None else error

@@ -45,7 +45,7 @@ before it is returned; a failed check is a :class:`~discagg.errors.SolverError`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -91,7 +91,7 @@ def solve(
     effect: str | None = None,
     *,
     objective: str = "sparse",
-    cost: Sequence[float] | np.ndarray | None = None,
+    cost: Sequence[float] | np.ndarray | Mapping[str, float] | None = None,
     method: str = "fast",
     tolerance: Tolerance = DEFAULT_TOLERANCE,
     progress: bool = False,
@@ -104,10 +104,12 @@ def solve(
     cause, effect : str, optional
         Default to the model's query.
     objective : {"sparse", "closest", "min-kl", "max-entropy", "min-cost"}
-    cost : (|X|,) array-like, optional
+    cost : (|X|,) array-like or mapping of str to float, optional
         Cost of each micro state of the cause; required by ``min-cost`` only.
         Any finite numbers (they are rescaled for the solver; the reported
-        expected cost is in the given units).
+        expected cost is in the given units). As a mapping, keyed by the
+        micro states' names like a ``--cost`` file, and checked as one is
+        (every micro state once, no other key, finite numbers).
     method : {"fast", "cvxpy"}
         ``fast`` uses the structured solvers (column generation, dual Newton);
         ``cvxpy`` solves the objective stage with the plain cvxpy formulation.
@@ -137,6 +139,10 @@ def solve(
     [('low', 'infeasible'), ('medium', 'inhibiting'), ('high', 'infeasible')]
     >>> len(sol.state("medium").support) <= 2          # a vertex: at most |Ȳ| states
     True
+    >>> cost = {"LDLlo_HDLlo": 0, "LDLlo_HDLhi": 1, "LDLhi_HDLlo": 2, "LDLhi_HDLhi": 3}
+    >>> medium = solve(load_model("data/cholesterol.json"), objective="min-cost", cost=cost).state("medium")
+    >>> {x: round(w, 3) for x, w in medium.realization_by_state.items()}
+    {'LDLlo_HDLhi': 0.498, 'LDLhi_HDLlo': 0.502}
     """
     agg = Aggregation.of(model, cause, effect, tolerance=tolerance)
     return solve_aggregation(agg, objective=objective, cost=cost, method=method, progress=progress)
@@ -153,6 +159,10 @@ def _check_options(agg: Aggregation, objective: str, cost: object, method: str) 
         return None
     if cost is None:
         raise ModelError(None, "cost", "a cost per micro state of the cause for objective 'min-cost'", "none")
+    if isinstance(cost, Mapping):  # keyed by name, as a --cost file: the same check, the same messages
+        from discagg.io.side_files import values_from_mapping
+
+        return values_from_mapping(cost, agg.cause_map.micro_states, f"micro state of {agg.cause!r}")
     try:
         array = np.asarray(cost, dtype=np.float64)
     except (TypeError, ValueError, OverflowError):
@@ -189,7 +199,7 @@ def solve_aggregation(
     agg: Aggregation,
     *,
     objective: str = "sparse",
-    cost: Sequence[float] | np.ndarray | None = None,
+    cost: Sequence[float] | np.ndarray | Mapping[str, float] | None = None,
     method: str = "fast",
     progress: bool = False,
 ) -> Solution:

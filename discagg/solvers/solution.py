@@ -1,18 +1,28 @@
-"""Result objects of the realization solver, and their JSON documents."""
+"""Result objects of the realization solver, and their JSON documents.
+
+A :class:`Solution` prints as the table ``discagg solve`` prints (``str``), as
+an HTML table in a notebook (``_repr_html_``) and as one short line (``repr``);
+:meth:`Solution.to_dict` is the ``--json`` document and :meth:`Solution.from_dict`
+(or :func:`discagg.load_solution`) reads it back into an equal Solution.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from discagg.core.arrays import equal_values
 from discagg.core.coarsening import Coarsening
 from discagg.core.realization import RealizationFamily
+from discagg.report.short import compact, fit, plain, quoted, tally
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from discagg.core.aggregation import Aggregation
 
 __all__ = ["StateSolution", "Solution", "per_supported_state"]
@@ -20,6 +30,10 @@ __all__ = ["StateSolution", "Solution", "per_supported_state"]
 
 def _named(names: tuple[str, ...], values: np.ndarray | None) -> dict[str, float] | None:
     return None if values is None else {n: float(v) for n, v in zip(names, values)}
+
+
+def _coarsening_document(pi: Coarsening) -> dict[str, Any]:
+    return {"micro_states": list(pi.micro_states), "macro": pi.to_mapping()}
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,6 +68,23 @@ class StateSolution:
     objective_value : float or None
         The objective's value at the realization (``inf`` for ``min-kl`` when
         every inhibiting realization leaves the natural realization's support).
+    cause_states : tuple of str
+        The names of the cause's micro states (what ``support`` indexes), and
+    effect_states : tuple of str
+        of the effect's macro states (the entries of ``target``,
+        ``interventional`` and ``certificate``). A :class:`Solution` fills both
+        in; they give the ``*_by_state`` mappings.
+
+    Examples
+    --------
+    >>> from discagg import load_model, solve
+    >>> low = solve(load_model("example:cholesterol")).state("low")
+    >>> low
+    StateSolution(state='low', infeasible, P=0.21, gap=0.04714, 1 micro state)
+    >>> low.realization_by_state
+    {'LDLlo_HDLlo': 1.0}
+    >>> {y: round(c, 3) for y, c in low.certificate_by_state.items()}
+    {'no': 1.0, 'yes': -1.0}
     """
 
     state: str
@@ -67,15 +98,75 @@ class StateSolution:
     certificate: np.ndarray | None = None
     margin: float | None = None
     objective_value: float | None = None
+    cause_states: tuple[str, ...] = field(default=(), repr=False)
+    effect_states: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def has_realization(self) -> bool:
         return len(self.support) > 0
 
+    def __repr__(self) -> str:
+        rest = [plain(self.status, 16), f"P={compact(self.probability)}"]
+        if self.gap is not None:
+            rest.append(f"gap={compact(self.gap)}")
+        if self.has_realization:
+            n = len(self.support)
+            rest.append(f"{n} micro state" + ("" if n == 1 else "s"))
+        return fit(lambda w: f"StateSolution(state={quoted(self.state, w)}, {', '.join(rest)})")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, StateSolution):
+            return NotImplemented
+        return all(equal_values(getattr(self, name), getattr(other, name)) for name in _STATE_FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def _names(self, names: tuple[str, ...], size: int, what: str) -> tuple[str, ...]:
+        if len(names) < size:
+            raise ValueError(f"this StateSolution carries no names of the {what} (a Solution fills them in; "
+                             "StateSolutions from solve_fibre have fibre-local indices)")
+        return names
+
+    def _by_effect_state(self, values: np.ndarray | None) -> dict[str, float] | None:
+        if values is None:
+            return None
+        names = self._names(self.effect_states, len(values), "effect's macro states")
+        return {y: float(v) for y, v in zip(names, values)}
+
+    @property
+    def realization_by_state(self) -> dict[str, float]:
+        """The realization as ``{micro state of the cause: weight}`` (empty when there is none)."""
+        if not self.has_realization:
+            return {}
+        names = self._names(self.cause_states, int(np.max(self.support)) + 1, "cause's micro states")
+        return {names[i]: float(w) for i, w in zip(self.support.tolist(), self.weights)}
+
+    @property
+    def target_by_state(self) -> dict[str, float] | None:
+        """``target`` (``P(Ȳ | x̄)`` or the user's target) as ``{macro state of the effect: p}``."""
+        return self._by_effect_state(self.target)
+
+    @property
+    def interventional_by_state(self) -> dict[str, float] | None:
+        """``P(Ȳ | do(x̄))`` under the realization, as ``{macro state of the effect: p}``."""
+        return self._by_effect_state(self.interventional)
+
+    @property
+    def certificate_by_state(self) -> dict[str, float] | None:
+        """The certificate ``c`` as ``{macro state of the effect: coefficient}`` (None unless infeasible)."""
+        return self._by_effect_state(self.certificate)
+
+
+_STATE_FIELDS = ("state", "status", "probability", "support", "weights", "target", "interventional", "gap",
+                 "certificate", "margin", "objective_value", "cause_states", "effect_states")
+
 
 @dataclass(frozen=True, eq=False)
 class Solution:
     """The solver's answer for every macro state of the cause.
+
+    ``print(solution)`` shows the table ``discagg solve`` prints; in a notebook
+    it is an HTML table; :meth:`to_frame` gives a pandas DataFrame.
 
     Attributes
     ----------
@@ -86,6 +177,12 @@ class Solution:
     cause_map, effect_map : Coarsening
     target_key : str
         JSON key of ``StateSolution.target``: ``"observational"`` or ``"target"``.
+
+    Examples
+    --------
+    >>> from discagg import load_model, solve
+    >>> solve(load_model("example:cholesterol"))
+    Solution(model='cholesterol', Lipids -> HeartDisease, objective sparse: 2 infeasible, 1 inhibiting)
     """
 
     model: str
@@ -96,6 +193,37 @@ class Solution:
     cause_map: Coarsening = field(repr=False)
     effect_map: Coarsening = field(repr=False)
     target_key: str = "observational"
+
+    def __post_init__(self) -> None:
+        micro, ys = self.cause_map.micro_states, self.effect_map.macro_states
+        states = tuple(s if s.cause_states is micro and s.effect_states is ys
+                       else replace(s, cause_states=micro, effect_states=ys) for s in self.states)
+        object.__setattr__(self, "states", states)
+
+    def __repr__(self) -> str:
+        statuses = tally(s.status for s in self.states)
+        return fit(lambda w: f"Solution(model={quoted(self.model, w)}, {plain(self.cause, w)} -> "
+                   f"{plain(self.effect, w)}, objective {plain(self.objective, 16)}: {statuses})")
+
+    def __str__(self) -> str:
+        from discagg.report.tables import as_text, solution_table
+
+        return as_text(solution_table(self))
+
+    def _repr_html_(self) -> str:
+        from discagg.report.tables import as_html, solution_table
+
+        return as_html(solution_table(self))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Solution):
+            return NotImplemented
+        return (self.model == other.model and self.cause == other.cause and self.effect == other.effect
+                and self.objective == other.objective and self.target_key == other.target_key
+                and self.cause_map == other.cause_map and self.effect_map == other.effect_map
+                and self.states == other.states)
+
+    __hash__ = None  # type: ignore[assignment]
 
     def state(self, name: str) -> StateSolution:
         """The solution for macro state ``name``."""
@@ -112,16 +240,15 @@ class Solution:
         return RealizationFamily.from_weights(self.cause_map, weights, defined, tolerance=tolerance)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON document (see the README's contract)."""
+        """The JSON document (see the README's contract); :meth:`from_dict` reads it back."""
         micro = self.cause_map.micro_states
         macro_y = self.effect_map.macro_states
         entries = []
         for s in self.states:
-            entry: dict[str, Any] = {"state": s.state, "status": s.status}
+            entry: dict[str, Any] = {"state": s.state, "status": s.status, "probability": s.probability}
             if s.status in ("unsupported", "untargeted"):
                 entries.append(entry)
                 continue
-            entry["probability"] = s.probability
             entry["realization"] = {micro[i]: float(w) for i, w in zip(s.support, s.weights)}
             entry[self.target_key] = _named(macro_y, s.target)
             entry["interventional"] = _named(macro_y, s.interventional)
@@ -133,7 +260,46 @@ class Solution:
                 entry["objective_value"] = None if not np.isfinite(s.objective_value) else s.objective_value
             entries.append(entry)
         return {"model": self.model, "cause": self.cause, "effect": self.effect, "objective": self.objective,
-                "macro_states": entries}
+                "macro_states": entries, "cause_map": _coarsening_document(self.cause_map),
+                "effect_map": _coarsening_document(self.effect_map)}
+
+    @classmethod
+    def from_dict(cls, document: Mapping[str, Any]) -> Solution:
+        """The Solution whose :meth:`to_dict` (``discagg solve --json``) is ``document``.
+
+        Raises
+        ------
+        ModelError
+            Naming the key path of the first entry that is not as :meth:`to_dict` writes it.
+
+        Examples
+        --------
+        >>> from discagg import load_model, solve
+        >>> sol = solve(load_model("example:cholesterol"))
+        >>> Solution.from_dict(sol.to_dict()) == sol
+        True
+        """
+        from discagg.solvers.saved import solution_from_dict
+
+        return solution_from_dict(document)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per macro state of the cause, as a pandas DataFrame (pandas is needed here only).
+
+        Columns: ``status``, ``probability``, ``gap``, ``objective_value``,
+        ``certificate_margin``, then ``observational[ȳ]`` (``target[ȳ]`` for
+        :func:`~discagg.solvers.ranges.reach`), ``interventional[ȳ]`` and
+        ``certificate[ȳ]`` for each macro state ȳ of the effect (NaN where
+        undefined), and ``realization`` (``{micro state: weight}``).
+
+        Raises
+        ------
+        ImportError
+            If pandas is not installed.
+        """
+        from discagg.report.frames import solution_frame
+
+        return solution_frame(self)
 
 
 def per_supported_state(

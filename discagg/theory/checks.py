@@ -80,6 +80,7 @@ from discagg.core.inference import interventional, marginal, rational
 from discagg.core.model import CausalModel
 from discagg.core.realization import RealizationFamily
 from discagg.errors import ModelError
+from discagg.report.short import fit, quoted
 from discagg.theory.adjustment import (
     SET_SEARCH_LIMIT,
     AdjustedEffect,
@@ -167,7 +168,8 @@ class Verification:
     effect_states: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
-        return f"Verification(model={self.model!r}, {len(self.checks)} checks, ok={self.ok})"
+        return fit(lambda width: f"Verification(model={quoted(self.model, width)}, {len(self.checks)} checks, "
+                   f"ok={self.ok})")
 
     @property
     def ok(self) -> bool:

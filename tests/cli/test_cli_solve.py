@@ -27,14 +27,16 @@ def test_solve_json_contract(path, objective):
     assert code == 0 and err == ""
     doc = json.loads(out)
     model = json.loads(path.read_text())
-    assert set(doc) == {"model", "cause", "effect", "objective", "macro_states"}
+    assert set(doc) == {"model", "cause", "effect", "objective", "macro_states", "cause_map", "effect_map"}
     assert doc["objective"] == objective
     cause, effect = doc["cause"], doc["effect"]
+    for key, node in (("cause_map", cause), ("effect_map", effect)):  # the coarsenings, as the model declares them
+        assert doc[key] == {"micro_states": model["nodes"][node]["states"], "macro": model["macro"][node]}
     assert [e["state"] for e in doc["macro_states"]] == list(model["macro"][cause])
     for entry in doc["macro_states"]:
         assert entry["status"] in {"inhibiting", "infeasible", "unsupported"}
         if entry["status"] == "unsupported":
-            assert set(entry) == {"state", "status"}
+            assert set(entry) == {"state", "status", "probability"} and entry["probability"] <= 1e-12
             continue
         required = {"state", "status", "probability", "realization", "observational", "interventional", "gap"}
         assert required <= set(entry)
