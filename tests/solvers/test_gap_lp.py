@@ -130,3 +130,18 @@ def test_mixture_is_bitwise_what_the_reverification_sums(m, d, k, seed, density)
         support = np.flatnonzero(q[fibre])
         shuffled = rng.permutation(support.size)  # the order the support comes in does not matter
         assert np.array_equal(mixture(K[fibre], support[shuffled], q[fibre][support][shuffled]), pushed[j])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 300), st.integers(1, 5), st.integers(0, 2**32 - 1), st.sampled_from([1, 7, 1 << 15]))
+def test_initial_columns_in_blocks_are_the_whole_fibre_picks(m, d, seed, rows):
+    # Ties are common (rounded entries): the first occurrence wins in both.
+    import discagg.solvers.gap_lp as module
+
+    rng = np.random.default_rng(seed)
+    K = np.round(rng.dirichlet(np.ones(d), size=m), 1)
+    o = np.round(rng.dirichlet(np.ones(d)), 1)
+    expected = np.unique(np.concatenate([K.argmax(axis=0), K.argmin(axis=0), [np.abs(K - o).sum(axis=1).argmin()]]))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(module, "_SCAN_ROWS", rows)
+        assert np.array_equal(module._initial_columns(K, o), expected)
