@@ -131,9 +131,11 @@ def mixture(K: np.ndarray, support: np.ndarray, weights: np.ndarray) -> np.ndarr
     support = np.asarray(support, dtype=np.intp)
     if support.size == 0:
         return np.zeros(K.shape[1])
-    order = np.argsort(support, kind="stable")
-    rows = support[order]
-    return np.add.reduceat(np.asarray(weights, dtype=np.float64)[order][:, None] * K[rows], [0], axis=0)[0]
+    weights = np.asarray(weights, dtype=np.float64)
+    if support.size > 1 and (np.diff(support) < 0).any():  # supports from the LPs come sorted: no sort then
+        order = np.argsort(support, kind="stable")
+        support, weights = support[order], weights[order]
+    return np.add.reduceat(weights[:, None] * K[support], [0], axis=0)[0]
 
 
 def tv_gap(K: np.ndarray, o: np.ndarray, support: np.ndarray, weights: np.ndarray) -> float:
