@@ -346,13 +346,14 @@ class Coarsening:
                 # A micro state of weight zero is skipped: its slice would add 0 to its fibre's sum. Only
                 # the others are read, in micro-state order, as mixture() in the gap LP sums a support.
                 keep = weights[index] != 0
-                fibre_of = np.repeat(np.arange(last - first), np.diff(np.append(segments, len(index))))[keep]
-                index = index[keep]
-                if index.size == 0:
-                    first = last
-                    continue
-                starts_kept = np.flatnonzero(np.r_[True, fibre_of[1:] != fibre_of[:-1]])
-                segments, targets = starts_kept, first + fibre_of[starts_kept]
+                if not keep.all():
+                    fibre_of = np.repeat(np.arange(last - first), np.diff(np.append(segments, len(index))))[keep]
+                    index = index[keep]
+                    if index.size == 0:
+                        first = last
+                        continue
+                    starts_kept = np.flatnonzero(np.r_[True, fibre_of[1:] != fibre_of[:-1]])
+                    segments, targets = starts_kept, first + fibre_of[starts_kept]
             block = np.take(p, index, axis=axis)
             if weights is not None:
                 block *= weights[index].reshape((-1,) + (1,) * (p.ndim - axis - 1))
