@@ -30,6 +30,10 @@ _EXPORTS = {
     "MacroGap": "discagg.core.aggregation",
     "MicroConfounding": "discagg.core.aggregation",
     "Coarsening": "discagg.core.coarsening",
+    "CausalPartition": "discagg.search.causal",
+    "causal_partition": "discagg.search.causal",
+    "CoarseningSearch": "discagg.search.coarsen",
+    "coarsen": "discagg.search.coarsen",
     "interventional": "discagg.core.inference",
     "marginal": "discagg.core.inference",
     "GaussianModel": "discagg.core.gaussian",
@@ -92,6 +96,8 @@ if TYPE_CHECKING:  # the names as a type checker sees them
     from discagg.io.loading import load_model
     from discagg.io.model_format import dumps_model, loads_model, model_from_dict, model_to_dict, save_model
     from discagg.io.side_files import load_realization, save_realization
+    from discagg.search.causal import CausalPartition, causal_partition
+    from discagg.search.coarsen import CoarseningSearch, coarsen
     from discagg.solvers.inhibiting import OBJECTIVES, solve
     from discagg.solvers.ranges import EffectBounds, StateBounds, effect_bounds, most_inducing, reach
     from discagg.solvers.solution import Solution, StateSolution
@@ -104,7 +110,9 @@ __all__ = [
     "Aggregation",
     "BestMechanism",
     "CausalModel",
+    "CausalPartition",
     "Coarsening",
+    "CoarseningSearch",
     "CoarseningWarning",
     "DEFAULT_TOLERANCE",
     "DiscaggError",
@@ -130,6 +138,8 @@ __all__ = [
     "StateSolution",
     "Tolerance",
     "abstraction_error",
+    "causal_partition",
+    "coarsen",
     "coarsening_error",
     "draw",
     "dumps_model",

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from typing import IO, NoReturn, TextIO
 
 from discagg import __version__
-from discagg.cli import abstraction, gaussian, graph, networks, plot, realizations, theory
+from discagg.cli import abstraction, coarsen, gaussian, graph, networks, plot, realizations, theory
 from discagg.cli.arguments import CommandFailed
 from discagg.errors import ModelError, SolverError, printable
 
@@ -61,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     networks.register(commands)
     gaussian.register(commands)
     abstraction.register(commands)
+    coarsen.register(commands)
     return parser
 
 
