@@ -33,7 +33,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         description="Search the coarsenings of the cause into K macro states (the effect's coarsening is kept) for "
                     "the least total irreducible macro confounding, ambiguity of do(xbar), or abstraction error. "
                     "Exact with a certificate where tractable (--contiguous: dynamic programming over breakpoints; "
-                    "up to 12 atoms: every partition), else agglomerative merging and local search with a "
+                    "up to 10-14 atoms: every partition), else agglomerative merging and local search with a "
                     "certified lower bound. --causal-partition prints the causal partition instead (the coarsest "
                     "coarsening in which every do(xbar) means one thing), exactly and without search.",
     )
@@ -53,7 +53,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                          help="what is partitioned: the cause's micro states (default; a group's joint states) or "
                               "the macro states of its map, merged whole")
     command.add_argument("--method", choices=("auto", "exhaustive", "heuristic"), default="auto",
-                         help="auto (default): every partition up to 12 atoms, else the heuristic")
+                         help="auto (default): every partition up to 12 atoms (ambiguity 14, abstraction 10), else the "
+                              "heuristic; exhaustive: up to 16 atoms")
     command.add_argument("--restarts", metavar="N", type=int, default=3,
                          help="random restarts of the heuristic besides the agglomerative one (default 3)")
     command.add_argument("--seed", metavar="S", type=int, default=0, help="seed of the restarts (default 0)")
