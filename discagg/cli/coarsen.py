@@ -75,7 +75,7 @@ def _aggregation(args: argparse.Namespace) -> Aggregation:
     from discagg.core.aggregation import Aggregation
     from discagg.core.selection import select
     from discagg.io.loading import load_model
-    from discagg.search.coarsen import select_cause
+    from discagg.search.maps import select_cause
 
     model = load_model(args.model)
     with naming(args.model):
@@ -140,7 +140,7 @@ def _write(model, path: str) -> None:  # type: ignore[no-untyped-def]
 def _run_causal(args: argparse.Namespace, agg: Aggregation) -> str:
     from discagg.core.coarsening import Coarsening
     from discagg.search.causal import causal_partition
-    from discagg.search.coarsen import with_cause_map
+    from discagg.search.maps import with_cause_map
 
     part = causal_partition(agg)
     if args.json:

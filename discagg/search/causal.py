@@ -154,6 +154,8 @@ def causal_partition(source: Any, cause: str | None = None, effect: str | None =
         As :func:`~discagg.core.aggregation.as_aggregation` takes it; the
         cause's own macro map plays no part (only ``π_Y`` does).
     cause, effect : str, optional
+        As every command takes them; the cause may be a group written without a
+        map (``"Raf,Mek"``).
     tolerance : Tolerance
 
     Returns
@@ -167,8 +169,11 @@ def causal_partition(source: Any, cause: str | None = None, effect: str | None =
     >>> part.n_classes, part.clean
     (4, True)
     """
-    from discagg.core.aggregation import as_aggregation
+    from discagg.core.aggregation import Aggregation, as_aggregation
+    from discagg.search.maps import select_cause
 
+    if not isinstance(source, Aggregation):
+        source, cause = select_cause(source, cause)
     agg = as_aggregation(source, cause, effect, tolerance=tolerance)
     rows = agg.macro_kernel
     labels, widths = causal_labels(rows, agg.tolerance.equality)

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from discagg import Aggregation, Coarsening, CausalModel, coarsening_error, effect_bounds
+from discagg import Aggregation, CausalModel, Coarsening, coarsening_error, effect_bounds
 from discagg.solvers.inhibiting import solve_aggregation
 
 EQUALITY = 1e-9

@@ -7,7 +7,7 @@ from dataclasses import replace
 from fractions import Fraction
 
 import numpy as np
-import pytest
+from coarsen_reference import brute_value, confounded_model
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,8 +15,6 @@ import discagg
 from discagg import Aggregation, CausalModel, Node, Query
 from discagg.search.causal import causal_labels
 from discagg.search.partitions import blocks, set_partitions
-
-from coarsen_reference import brute_value, confounded_model
 
 
 def tied_model(seed: int, nx: int, classes: int, ky: int) -> CausalModel:

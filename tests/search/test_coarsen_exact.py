@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
+from coarsen_reference import brute_optimum, brute_value, confounded_model, labels_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +21,6 @@ from discagg.search.partitions import (
     stirling2,
 )
 
-from coarsen_reference import brute_optimum, brute_value, confounded_model, labels_of
 from strategies import triangle_model
 
 SLACK = 1e-8  # two LP solves of one fibre agree to the LP's accuracy (1e-10 per row), well inside this

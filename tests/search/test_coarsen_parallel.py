@@ -5,10 +5,9 @@ from __future__ import annotations
 import sys
 
 import pytest
+from coarsen_reference import confounded_model
 
 import discagg
-
-from coarsen_reference import confounded_model
 
 
 @pytest.fixture(scope="module")
