@@ -346,9 +346,9 @@ def coarsen(model: CausalModel | Aggregation | str, cause: str | None, effect: s
     Examples
     --------
     >>> import discagg
-    >>> found = discagg.coarsen("example:cholesterol", None, None, 2)
-    >>> found.value, found.optimal, found.macro
-    (0.0, True, {'0': ['LDLlo_HDLlo', 'LDLlo_HDLhi', 'LDLhi_HDLhi'], '1': ['LDLhi_HDLlo']})
+    >>> found = discagg.coarsen("example:cholesterol", None, None, 2)   # total cholesterol leaves 0.0149
+    >>> found.value, found.optimal, found.macro, round(found.given.value, 4)
+    (0.0, True, {'0': ['LDLlo_HDLlo', 'LDLhi_HDLlo'], '1': ['LDLlo_HDLhi', 'LDLhi_HDLhi']}, 0.0149)
     """
     start = time.perf_counter()
     if isinstance(model, Aggregation):
