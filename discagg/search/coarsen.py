@@ -47,7 +47,7 @@ from discagg.core.aggregation import Aggregation, as_aggregation
 from discagg.core.coarsening import Coarsening
 from discagg.core.model import CausalModel
 from discagg.errors import ModelError
-from discagg.search.fibres import COMBINE, OBJECTIVES, Fibre, FibreCosts, evaluate_fibres
+from discagg.search.fibres import OBJECTIVES, Fibre, FibreCosts, evaluate_fibres
 from discagg.search.maps import select_cause, with_cause_map
 from discagg.search.partitions import blocks, canonical, contiguous_count, stirling2
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
@@ -299,6 +299,62 @@ def _intervals(n: int, k: int) -> list[Fibre]:
     return [tuple(range(i, j)) for i in range(n) for j in range(i + 1, min(n, i + longest) + 1)]
 
 
+@dataclass
+class _Found:
+    """What a search found: the partition, how, the certified bound (None: the partition's own terms' bounds)."""
+
+    labels: tuple[int, ...]
+    method: str
+    bound: str
+    lower: float | None = None
+    table: dict[Fibre, tuple[float, float]] = field(default_factory=dict)
+    evaluated: int | None = None
+
+
+def _runs(costs: FibreCosts, k: int, scheduler: str | None, progress: bool) -> _Found:
+    """Dynamic programming over breakpoints: every run's term, then the recursion over values and over bounds."""
+    from discagg.search.exact import contiguous_dp
+
+    n = costs.n
+    fibres = _intervals(n, k)
+    table = evaluate_fibres(costs, fibres, scheduler=scheduler, progress=progress, description="runs")
+    value_cost, bound_cost = np.full((n + 1, n + 1), np.inf), np.full((n + 1, n + 1), np.inf)
+    for f in fibres:
+        value_cost[f[0], f[-1] + 1], bound_cost[f[0], f[-1] + 1] = table[f]
+    _, labels = contiguous_dp(value_cost, k, costs.combine)
+    lower, _ = contiguous_dp(bound_cost, k, costs.combine)
+    return _Found(labels, "dynamic-programming", "the same recursion over the runs' lower bounds", lower, table)
+
+
+def _subsets(costs: FibreCosts, k: int, scheduler: str | None, progress: bool) -> _Found:
+    """Every partition: the terms of every subset that can be a block, then the recursion over subsets."""
+    from discagg.search.exact import mask_atoms, subset_dp, subset_masks
+
+    n = costs.n
+    masks = subset_masks(n, n - k + 1)
+    fibres = [mask_atoms(int(m)) for m in masks]
+    table = evaluate_fibres(costs, fibres, scheduler=scheduler, progress=progress, description="fibres")
+    value_cost, bound_cost = np.full(1 << n, np.inf), np.full(1 << n, np.inf)
+    value_cost[masks] = [table[f][0] for f in fibres]
+    bound_cost[masks] = [table[f][1] for f in fibres]
+    _, labels = subset_dp(value_cost, n, k, costs.combine)
+    lower, _ = subset_dp(bound_cost, n, k, costs.combine)
+    return _Found(labels, "exhaustive", "the same recursion over every fibre's lower bound", lower, table)
+
+
+def _heuristic(costs: FibreCosts, k: int, restarts: int, seed: int, scheduler: str | None,
+               progress: bool) -> _Found:
+    """The agglomerative restart and ``restarts`` seeded ones as chunks; the best wins (ties: the first)."""
+    from discagg.parallel import map_chunks, spawn_seeds
+    from discagg.search.heuristic import Restart, lower_bound, run_restart
+
+    tasks = [Restart(costs, k, None)] + [Restart(costs, k, s) for s in spawn_seeds(seed, restarts)]
+    results = map_chunks(run_restart, tasks, scheduler=scheduler, progress=progress, description="restarts")
+    best = min(range(len(results)), key=lambda i: (results[i].value, i))
+    lower, how, extra = lower_bound(costs, k, scheduler=scheduler)
+    return _Found(results[best].labels, "heuristic", how, lower, evaluated=sum(r.evaluated for r in results) + extra)
+
+
 def coarsen(model: CausalModel | Aggregation | str, cause: str | None, effect: str | None, k: int,
             objective: str = "confounding", *, metric: str = "jsd", contiguous: bool = False, atoms: str = "micro",
             method: str = "auto", restarts: int = 3, seed: int = 0, scheduler: str | None = None,
@@ -366,67 +422,31 @@ def coarsen(model: CausalModel | Aggregation | str, cause: str | None, effect: s
     if isinstance(restarts, bool) or not isinstance(restarts, int) or restarts < 0:
         raise ModelError(None, "restarts", "a non-negative number of restarts", repr(restarts))
     costs = _costs(agg, objective, metric, atom_sets)
-    combine = COMBINE[objective]
-    equality = agg.tolerance.equality
     causal = _causal_atoms(agg, atom_sets)
-    table: dict[Fibre, tuple[float, float]] = {}
     candidates = contiguous_count(n, k) if contiguous else stirling2(n, k)
-    evaluated_heuristic = 0
     if k in (1, n):
-        labels = tuple([0] * n) if k == 1 else tuple(range(n))
-        method_used, bound_text = "trivial", "the terms' lower bounds (the only candidate)"
+        search = _Found(tuple([0] * n) if k == 1 else tuple(range(n)), "trivial",
+                        "the terms' lower bounds (the only candidate)")
     elif objective == "ambiguity" and not contiguous and causal is not None and int(causal.max()) + 1 <= k:
-        labels = _refine(causal, k)
-        method_used = "causal-partition"
-        bound_text = "0 (a width is never negative); the causal partition's refinements reach it"
+        search = _Found(_refine(causal, k), "causal-partition",
+                        "0 (a width is never negative); the causal partition's refinements reach it", lower=0.0)
     elif contiguous:
-        from discagg.search.exact import contiguous_dp
-
-        fibres = _intervals(n, k)
-        table = evaluate_fibres(costs, fibres, scheduler=scheduler, progress=progress, description="runs")
-        value_cost, bound_cost = np.full((n + 1, n + 1), np.inf), np.full((n + 1, n + 1), np.inf)
-        for f in fibres:
-            value_cost[f[0], f[-1] + 1], bound_cost[f[0], f[-1] + 1] = table[f]
-        _, labels = contiguous_dp(value_cost, k, combine)
-        lower, _ = contiguous_dp(bound_cost, k, combine)
-        method_used, bound_text = "dynamic-programming", "the same recursion over the runs' lower bounds"
+        search = _runs(costs, k, scheduler, progress)
     elif method == "exhaustive" or (method == "auto" and n <= EXHAUSTIVE_ATOMS[objective]):
-        from discagg.search.exact import mask_atoms, subset_dp, subset_masks
-
-        masks = subset_masks(n, n - k + 1)
-        fibres = [mask_atoms(int(m)) for m in masks]
-        table = evaluate_fibres(costs, fibres, scheduler=scheduler, progress=progress, description="fibres")
-        value_cost, bound_cost = np.full(1 << n, np.inf), np.full(1 << n, np.inf)
-        value_cost[masks] = [table[f][0] for f in fibres]
-        bound_cost[masks] = [table[f][1] for f in fibres]
-        _, labels = subset_dp(value_cost, n, k, combine)
-        lower, _ = subset_dp(bound_cost, n, k, combine)
-        method_used, bound_text = "exhaustive", "the same recursion over every fibre's lower bound"
+        search = _subsets(costs, k, scheduler, progress)
     else:
-        from discagg.parallel import map_chunks, spawn_seeds
-        from discagg.search.heuristic import Restart, lower_bound, run_restart
-
-        tasks = [Restart(costs, k, None)] + [Restart(costs, k, s) for s in spawn_seeds(seed, restarts)]
-        results = map_chunks(run_restart, tasks, scheduler=scheduler, progress=progress, description="restarts")
-        best = min(range(len(results)), key=lambda i: (results[i].value, i))
-        labels = results[best].labels
-        lower, bound_text, extra = lower_bound(costs, k, scheduler=scheduler)
-        evaluated_heuristic = sum(r.evaluated for r in results) + extra
-        method_used = "heuristic"
-    found = blocks(labels)
+        search = _heuristic(costs, k, restarts, seed, scheduler, progress)
+    found = blocks(search.labels)
+    table = search.table
     missing = [f for f in found if f not in table]
     if missing:
         table.update(evaluate_fibres(costs, missing, scheduler="sequential"))
     terms = [table[f] for f in found]
-    op = sum if combine == "sum" else max
+    op = sum if costs.combine == "sum" else max
     value = float(op(t[0] for t in terms))
-    if method_used in ("trivial",):
-        lower = float(op(t[1] for t in terms))
-    elif method_used == "causal-partition":
-        lower = 0.0
-    lower = float(lower)
-    evaluated = evaluated_heuristic if method_used == "heuristic" else len(table)
-    optimal = value - lower <= equality  # an exact search's bound meets its value; a heuristic's must prove it
+    lower = float(op(t[1] for t in terms)) if search.lower is None else float(search.lower)
+    evaluated = len(table) if search.evaluated is None else search.evaluated
+    optimal = value - lower <= agg.tolerance.equality  # exact searches' bounds meet their value; heuristics' must
     pi = agg.cause_map
     names, option = _names(agg, found, atoms, contiguous, atom_names, k)
     assignment = np.empty(pi.n_micro, dtype=np.intp)
@@ -441,7 +461,7 @@ def coarsen(model: CausalModel | Aggregation | str, cause: str | None, effect: s
     given = _given(agg, costs, atoms) if atoms == "micro" else None
     return CoarseningSearch(
         agg.model.name, agg.cause, agg.effect, objective, metric if objective == "abstraction" else None, k, atoms, n,
-        contiguous, method_used, coarsening, states, value, lower, bound_text, optimal, candidates, evaluated,
+        contiguous, search.method, coarsening, states, value, lower, search.bound, optimal, candidates, evaluated,
         time.perf_counter() - start, None if causal is None else int(causal.max()) + 1, given, option, agg.model)
 
 
