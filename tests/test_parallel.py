@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 
 import numpy as np
@@ -92,3 +93,22 @@ def test_an_address_needs_distributed(monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(ModelError, match=r"dask\.distributed installed"):
         map_chunks(len, ["ab"], scheduler="tcp://127.0.0.1:8786")
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_bar_counts_the_chunks_on_a_terminal_whatever_the_scheduler(monkeypatch, cluster):
+    import discagg.parallel as parallel
+    from discagg.progress import progress
+
+    for scheduler in (None, "sequential", cluster.scheduler_address):
+        stream = Terminal()
+        monkeypatch.setattr(parallel, "progress_bar", lambda items, **kw: progress(items, stream=stream, delay=0.0,
+                                                                                    **kw))
+        assert map_chunks(noisy_sum, chunks(), scheduler=scheduler, progress=True, description="restarts") == [
+            noisy_sum(c) for c in chunks()]
+        drawn = stream.getvalue()  # tqdm redraws at most every 0.1 s: the count shown depends on the speed
+        assert drawn.startswith("\rrestarts:") and "/25 " in drawn and drawn.endswith("\r"), (scheduler, drawn)
