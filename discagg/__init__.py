@@ -30,6 +30,10 @@ _EXPORTS = {
     "MacroGap": "discagg.core.aggregation",
     "MicroConfounding": "discagg.core.aggregation",
     "Coarsening": "discagg.core.coarsening",
+    "CausalPartition": "discagg.search.causal",
+    "causal_partition": "discagg.search.causal",
+    "CoarseningSearch": "discagg.search.coarsen",
+    "coarsen": "discagg.search.coarsen",
     "interventional": "discagg.core.inference",
     "marginal": "discagg.core.inference",
     "GaussianModel": "discagg.core.gaussian",
@@ -116,6 +120,8 @@ if TYPE_CHECKING:  # the names as a type checker sees them
     from discagg.io.model_format import dumps_model, loads_model, model_from_dict, model_to_dict, save_model
     from discagg.io.scm_format import load_scm, loads_scm, save_scm
     from discagg.io.side_files import load_realization, save_realization
+    from discagg.search.causal import CausalPartition, causal_partition
+    from discagg.search.coarsen import CoarseningSearch, coarsen
     from discagg.solvers.inhibiting import OBJECTIVES, solve
     from discagg.solvers.ranges import EffectBounds, StateBounds, effect_bounds, most_inducing, reach
     from discagg.solvers.saved import load_bounds, load_inspection, load_solution
@@ -129,7 +135,9 @@ __all__ = [
     "Aggregation",
     "BestMechanism",
     "CausalModel",
+    "CausalPartition",
     "Coarsening",
+    "CoarseningSearch",
     "CoarseningWarning",
     "DEFAULT_TOLERANCE",
     "DataWarning",
@@ -162,6 +170,8 @@ __all__ = [
     "StructuralModel",
     "Tolerance",
     "abstraction_error",
+    "causal_partition",
+    "coarsen",
     "coarsening_error",
     "draw",
     "dumps_model",

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from typing import IO, NoReturn, TextIO
 
 from discagg import __version__
-from discagg.cli import abstraction, data, gaussian, graph, identify, networks, plot, realizations, theory
+from discagg.cli import abstraction, coarsen, data, gaussian, graph, identify, networks, plot, realizations, theory
 from discagg.cli.arguments import CommandFailed
 from discagg.errors import ModelError, SolverError, printable
 
@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     abstraction.register(commands)
     data.register(commands)
     identify.register(commands)
+    coarsen.register(commands)
     return parser
 
 
