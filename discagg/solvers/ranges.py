@@ -235,7 +235,7 @@ class StateBounds:
             return NotImplemented
         return all(equal_values(getattr(self, name), getattr(other, name)) for name in _BOUNDS_FIELDS)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable; typeshed types __hash__ as a method
 
     def _check_names(self) -> None:
         if len(self.effect_states) != len(self.lower) or not self.cause_states:
@@ -337,7 +337,7 @@ class EffectBounds:
                 and self.micro_states == other.micro_states and self.effect_macro == other.effect_macro
                 and equal_values(self.f, other.f) and self.states == other.states)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable; typeshed types __hash__ as a method
 
     @classmethod
     def from_dict(cls, document: Mapping[str, Any]) -> EffectBounds:
