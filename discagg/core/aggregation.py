@@ -190,7 +190,10 @@ class Aggregation:
 
         Returns
         -------
-        joint, kernel : ndarray, shape ``(|X|, |Y|)``
+        joint : ``(|X|, |Y|)`` ndarray
+            ``P(X = x, Y = y)``.
+        kernel : ``(|X|, |Y|)`` ndarray
+            ``P(Y = y | do(X = x))``.
         """
         return self._joint_table(exact), self._kernel_table(exact)
 

@@ -104,7 +104,7 @@ def solve(
     cause, effect : str, optional
         Default to the model's query.
     objective : {"sparse", "closest", "min-kl", "max-entropy", "min-cost"}
-    cost : (|X|,) array-like or mapping of str to float, optional
+    cost : ``(|X|,)`` array-like or mapping of str to float, optional
         Cost of each micro state of the cause; required by ``min-cost`` only.
         Any finite numbers (they are rescaled for the solver; the reported
         expected cost is in the given units). As a mapping, keyed by the

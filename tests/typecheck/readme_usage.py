@@ -90,7 +90,7 @@ def results_session() -> None:
     cost = {"LDLlo_HDLlo": 1.0, "LDLlo_HDLhi": 2.0, "LDLhi_HDLlo": 0.5, "LDLhi_HDLhi": 4.0}   # as in a --cost file
     medium = discagg.solve(model, objective="min-cost", cost=cost).state("medium")
     assert_type(medium.objective_value, float | None)
-    assert medium.objective_value is not None              # None only where P(xbar) = 0 (a type checker asks)
+    assert medium.objective_value is not None      # None where nothing was optimised (infeasible, unsupported)
     round(medium.objective_value, 4)
     bounds = discagg.effect_bounds(model, f={"no": 0.0, "yes": 1.0})
     assert_type(bounds.states[1].bounds_by_state, dict[str, tuple[float, float]])
