@@ -31,7 +31,7 @@ extensions = [
 executed_pages = ["tutorial.rst"]
 executed_output = "_generated"
 
-exclude_patterns = ["_build", "_generated/*.json"]
+exclude_patterns = ["_build"]
 templates_path = ["_templates"]
 
 autosummary_generate = True
@@ -39,7 +39,7 @@ autosummary_imported_members = False
 autodoc_typehints = "none"  # the signature shows the annotations; numpydoc's sections describe the parameters
 autodoc_member_order = "bysource"
 
-numpydoc_show_class_members = False  # each class page lists its members itself (templates/autosummary/class.rst)
+numpydoc_show_class_members = False  # each class page lists its members itself (_templates/autosummary/class.rst)
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
 
