@@ -47,6 +47,7 @@ html_theme = "alabaster"
 html_title = f"discagg {release}"
 html_static_path: list[str] = []
 html_theme_options = {"page_width": "1200px", "sidebar_width": "220px", "code_font_size": "0.8em"}
+
 # numpydoc's docstring checks on every documented object, warnings (errors with -W) for all but these:
 numpydoc_validation_checks = {
     "all",
