@@ -12,6 +12,8 @@ numerical solver that fails is a :class:`SolverError`, never a silent "no".
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 __all__ = [
     "DiscaggError",
     "ModelError",
@@ -102,7 +104,7 @@ class UnrepresentableNumber(str):
     """
 
 
-def preview(names: object, limit: int = 12) -> str:
+def preview(names: Iterable[object], limit: int = 12) -> str:
     """A list of names for a message, cut after ``limit`` so that a 1,000-node model's error stays short.
 
     >>> preview(["a", "b"])
@@ -110,7 +112,7 @@ def preview(names: object, limit: int = 12) -> str:
     >>> preview([f"n{i}" for i in range(30)], limit=3)
     "['n0', 'n1', 'n2', ... (30 in all)]"
     """
-    items = list(names)  # type: ignore[call-overload]
+    items = list(names)
     if len(items) <= limit:
         return repr(items)
     return repr(items[:limit])[:-1] + f", ... ({len(items)} in all)]"

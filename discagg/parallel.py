@@ -152,17 +152,18 @@ def _sequential(function: Callable[[C], R], chunks: list[C], progress: bool, des
 
 
 def _local(function: Callable[[C], R], chunks: list[C], progress: bool, description: str) -> list[R]:
-    import dask
+    from dask.base import compute
     from dask.callbacks import Callback
+    from dask.delayed import delayed
 
-    tasks = [dask.delayed(_apply, pure=False)(function, _Opaque(chunk)) for chunk in chunks]
+    tasks = [delayed(_apply, pure=False)(function, _Opaque(chunk)) for chunk in chunks]
     ticks = progress_bar(iter(range(len(chunks))), total=len(chunks), description=description, enabled=progress)
 
     def finished(key: object, result: object, dsk: object, state: object, worker_id: object) -> None:
         next(ticks, None)  # called in this thread by the local scheduler, once per finished task
 
     with Callback(posttask=finished):
-        results = dask.compute(*tasks, scheduler="threads", num_workers=min(len(chunks), os.cpu_count() or 1))
+        results = compute(*tasks, scheduler="threads", num_workers=min(len(chunks), os.cpu_count() or 1))
     for _ in ticks:  # let the bar finish and clear itself
         pass
     return list(results)

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -46,6 +47,10 @@ from discagg.abstraction.metrics import check_metric, distance
 from discagg.core.arrays import readonly_float
 from discagg.errors import SolverError
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
+
+if TYPE_CHECKING:
+    from discagg.core.aggregation import Aggregation
+    from discagg.core.model import CausalModel
 
 __all__ = ["BestMechanism", "best_mechanism", "coarsening_error", "tv_center"]
 
@@ -123,7 +128,7 @@ def tv_center(U: np.ndarray) -> tuple[np.ndarray, float, float]:
     ([0.5, 0.5], 0.5, 0.5)
     """
     import scipy.sparse as sp
-    from scipy.optimize import linprog
+    from scipy.optimize import OptimizeResult, linprog
 
     m, d = U.shape
     n = d + 1 + m * d  # q, t, f
@@ -141,7 +146,9 @@ def tv_center(U: np.ndarray) -> tuple[np.ndarray, float, float]:
     a_eq = sp.csr_matrix((np.ones(d), (np.zeros(d, dtype=np.intp), np.arange(d))), shape=(1, n))
     c = np.zeros(n)
     c[d] = 1.0
-    result = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=[1.0], bounds=(0, None), method="highs")
+    # scipy-stubs type A_ub and A_eq as dense arrays only; HiGHS takes sparse matrices
+    result: OptimizeResult = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=[1.0], bounds=(0, None),  # type: ignore[call-overload]
+                                     method="highs")
     if result.status != 0:
         raise SolverError(f"HiGHS did not solve the total-variation centre LP: {result.message}")
     q = np.clip(result.x[:d], 0.0, None)
@@ -196,7 +203,8 @@ def _polish(U: np.ndarray, start: np.ndarray) -> np.ndarray:
     floor = 1e-15
 
     def rows(x: np.ndarray) -> np.ndarray:
-        return x[d] - distance("jsd", U, x[:d])
+        slack: np.ndarray = x[d] - distance("jsd", U, x[:d])
+        return slack
 
     def rows_jacobian(x: np.ndarray) -> np.ndarray:
         return np.hstack([-_gradients(U, np.maximum(x[:d], floor)), np.ones((m, 1))])
@@ -205,11 +213,25 @@ def _polish(U: np.ndarray, start: np.ndarray) -> np.ndarray:
     start = start / start.sum()
     x0 = np.concatenate([start, [float(distance("jsd", U, start).max())]])
     objective = np.concatenate([np.zeros(d), [1.0]])
-    result = minimize(lambda x: x[d], x0, jac=lambda x: objective, method="SLSQP",
-                      bounds=[(floor, 1.0)] * d + [(0.0, None)],
+    mass = np.concatenate([np.ones(d), [0.0]])
+
+    def height(x: np.ndarray) -> float:
+        return float(x[d])
+
+    def height_gradient(x: np.ndarray) -> np.ndarray:
+        return objective
+
+    def excess_mass(x: np.ndarray) -> float:
+        return float(x[:d].sum() - 1.0)
+
+    def excess_mass_gradient(x: np.ndarray) -> np.ndarray:
+        return mass
+
+    bounds: list[tuple[float, float | None]] = [(floor, 1.0)] * d + [(0.0, None)]
+    # scipy-stubs want a constraint's fun to return a scalar; SLSQP takes vector-valued ones (rows: m of them).
+    result = minimize(height, x0, jac=height_gradient, method="SLSQP", bounds=bounds,  # type: ignore[call-overload]
                       constraints=[{"type": "ineq", "fun": rows, "jac": rows_jacobian},
-                                   {"type": "eq", "fun": lambda x: x[:d].sum() - 1.0,
-                                    "jac": lambda x: np.concatenate([np.ones(d), [0.0]])}],
+                                   {"type": "eq", "fun": excess_mass, "jac": excess_mass_gradient}],
                       options={"ftol": 1e-15, "maxiter": 200})
     q = np.clip(np.nan_to_num(result.x[:d]), 0.0, None)
     if not q.sum() > 0:
@@ -252,7 +274,7 @@ def _best_weights(values: np.ndarray, grad: np.ndarray, q: np.ndarray) -> np.nda
     a_eq = np.concatenate([np.ones(m), [0.0]])[None, :]
     result = linprog(c, A_ub=a_ub, b_ub=np.zeros(d), A_eq=a_eq, b_eq=[1.0],
                      bounds=[(0, None)] * m + [(None, None)], method="highs")
-    if result.status != 0:
+    if result.status != 0 or result.x is None:
         return np.full(m, 1.0 / m)
     return np.clip(result.x[:m], 0.0, None)
 
@@ -325,7 +347,7 @@ def best_mechanism(rows: np.ndarray, assignment: np.ndarray, k: int, metric: str
                          readonly_float(distances), readonly_float(radius), tolerance)
 
 
-def coarsening_error(source, cause: str | None = None, effect: str | None = None, metric: str = "jsd", *,
+def coarsening_error(source: CausalModel | Aggregation, cause: str | None = None, effect: str | None = None, metric: str = "jsd", *,
                      tolerance: Tolerance = DEFAULT_TOLERANCE) -> BestMechanism:
     """The abstraction error of a (cause, effect) coarsening with its best macro mechanism.
 

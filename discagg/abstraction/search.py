@@ -40,7 +40,7 @@ from __future__ import annotations
 import math
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -186,7 +186,7 @@ class _Problem:
     metric: str
 
 
-def _pair_table(problem: _Problem, p: int, maps: Sequence[np.ndarray]) -> tuple[tuple[int, ...], np.ndarray]:
+def _pair_table(problem: _Problem, p: int, maps: Mapping[int, np.ndarray]) -> tuple[tuple[int, ...], np.ndarray]:
     """The error of pair ``p`` for every combination of its nodes' maps: (its nodes, table)."""
     sources, targets, k0, k1 = problem.pairs[p]
     n_s = k0.shape[0]
@@ -381,7 +381,8 @@ def _interval_bound(metric: str, known: np.ndarray, macro: np.ndarray) -> np.nda
     """
     excess = np.clip(known[:, None, :] - macro[None, :, :], 0.0, None)
     if metric == "tv":
-        return excess.sum(axis=2)
+        total: np.ndarray = excess.sum(axis=2)
+        return total
     free = np.clip(1.0 - known.sum(axis=1), 0.0, None)[:, None, None]
     q_single = np.broadcast_to(macro[None, :, :], excess.shape)
     lo_single = np.broadcast_to(known[:, None, :], excess.shape)
@@ -393,7 +394,8 @@ def _interval_bound(metric: str, known: np.ndarray, macro: np.ndarray) -> np.nda
     p_all = np.clip(q_all, lo_all, lo_all + free)
     two = np.stack([p_all, 1.0 - p_all], axis=-1)
     ref = np.stack([q_all, 1.0 - q_all], axis=-1)
-    return distance("jsd", np.clip(two, 0.0, 1.0), np.clip(ref, 0.0, 1.0)).max(axis=2)
+    worst: np.ndarray = distance("jsd", np.clip(two, 0.0, 1.0), np.clip(ref, 0.0, 1.0)).max(axis=2)
+    return worst
 
 
 def learn_abstraction(micro: CausalModel | str | os.PathLike[str], macro: CausalModel | str | os.PathLike[str],

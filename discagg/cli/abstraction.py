@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import math
-from typing import TYPE_CHECKING
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
 
 from discagg.cli.arguments import dump, input_file, output_path
 from discagg.errors import ModelError
@@ -12,6 +13,7 @@ from discagg.errors import ModelError
 if TYPE_CHECKING:
     from discagg.abstraction.error import AbstractionError
     from discagg.abstraction.search import LearnedAbstraction
+    from discagg.core.abstraction import Pair
     from discagg.core.model import CausalModel
 
 __all__ = ["register"]
@@ -21,7 +23,7 @@ _MODEL_HELP = ("a MODEL (a discagg/model-v1 file, a network file, net:NAME, exam
 _METRIC_HELP = "jsd: Jensen-Shannon divergence in bits (default); tv: total variation"
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[Any]) -> None:  # any parser class
     """Add the subcommands of this module to ``commands``."""
     error = commands.add_parser(
         "abstraction",
@@ -86,13 +88,13 @@ def _models(args: argparse.Namespace) -> tuple[CausalModel, CausalModel | None]:
     return micro, macro
 
 
-def _pairs(args: argparse.Namespace, names: tuple[str, ...]):  # type: ignore[no-untyped-def]
+def _pairs(args: argparse.Namespace, names: tuple[str, ...]) -> tuple[Pair, ...] | None:
     from discagg.io.abstraction_format import load_pairs
 
     return load_pairs(args.pairs, names) if args.pairs else None
 
 
-def _naming(source: str):  # type: ignore[no-untyped-def]
+def _naming(source: str) -> AbstractContextManager[None]:
     from discagg.cli.arguments import naming
 
     return naming(source)

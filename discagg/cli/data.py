@@ -13,7 +13,7 @@ __all__ = ["register"]
 _PRIORS = ("bdeu", "k2", "none")  # discagg.estimation.counting.PRIORS, without importing numpy for --help
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[Any]) -> None:  # any parser class
     """Add ``fit`` and ``sample`` to ``commands``."""
     fit = commands.add_parser(
         "fit",
@@ -116,7 +116,9 @@ def _run_sample(args: argparse.Namespace) -> str:
     output_path(args.out, "--out")
     model = load_model(args.model)
     family = load_realization(args.realization, model) if args.realization else None
-    seed = args.seed if args.seed is not None else int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
+    entropy = np.random.SeedSequence().entropy  # a fresh SeedSequence draws 128 bits: an int
+    assert isinstance(entropy, int)
+    seed = args.seed if args.seed is not None else entropy
     data = sample(model, args.n, seed, realization=family)
     if not args.out:
         return data.to_csv(index=False, lineterminator="\n").rstrip("\n")

@@ -6,7 +6,7 @@ import argparse
 import math
 import textwrap
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from discagg.cli.arguments import dump, input_file
 from discagg.errors import ModelError
@@ -32,7 +32,7 @@ def _finite(text: str) -> float:
     return value
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[Any]) -> None:  # any parser class
     """Add ``gaussian`` to ``commands``."""
     command = commands.add_parser(
         "gaussian",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from discagg.cli.arguments import MODEL_HELP, dump, input_file, naming
 from discagg.errors import DiscaggError, ModelError
@@ -20,7 +21,7 @@ def _count(text: str) -> int:
     return value
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[Any]) -> None:  # any parser class
     """Add the subcommands of this module to ``commands``."""
 
     graph = commands.add_parser(

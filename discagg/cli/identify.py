@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from discagg.cli.arguments import add_common, dump, input_file, load_aggregation
 
@@ -24,7 +24,7 @@ def _level(text: str) -> float:
     return value
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[Any]) -> None:  # any parser class
     """Add ``identify`` to ``commands``."""
     identify = commands.add_parser(
         "identify",

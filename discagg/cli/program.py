@@ -14,12 +14,15 @@ import signal
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
-from typing import IO, NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from discagg import __version__
 from discagg.cli import abstraction, coarsen, data, gaussian, graph, identify, networks, plot, realizations, theory
 from discagg.cli.arguments import CommandFailed
 from discagg.errors import ModelError, SolverError, printable
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 __all__ = ["main", "build_parser"]
 
@@ -34,7 +37,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise _UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
 
-    def _print_message(self, message: str, file: IO[str] | None = None) -> None:
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
         # argparse swallows write errors here; let a closed pipe or a full disk reach main()
         if message:
             (file or sys.stderr).write(message)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from discagg.cli.arguments import add_common, dump, input_file, naming, output_path, select_pair
 from discagg.cli.posterior import (
@@ -19,7 +20,7 @@ from discagg.solvers.objectives import METHODS, OBJECTIVES
 __all__ = ["register"]
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[Any]) -> None:  # any parser class
     """Add the subcommands of this module to ``commands``."""
     inspect = commands.add_parser(
         "inspect",

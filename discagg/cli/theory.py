@@ -14,7 +14,7 @@ from discagg.theory.check_names import CHECKS
 __all__ = ["register"]
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[Any]) -> None:  # any parser class
     """Add the subcommands of this module to ``commands``."""
     verify_cmd = commands.add_parser(
         "verify",

@@ -201,7 +201,7 @@ class VariableMap:
         return (self.macro, self.nodes, self.states) == (other.macro, other.nodes, other.states) and bool(
             np.array_equal(self.image, other.image))
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable; typeshed types __hash__ as a method
 
 
 def _state_key(name: str) -> tuple[int, float, str]:
@@ -315,7 +315,7 @@ class AbstractionMap:
         return list(self.variables) == list(other.variables) and all(
             self.variables[m] == other.variables[m] for m in self.variables)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable; typeshed types __hash__ as a method
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,8 @@ def _warn_paths_inside(model: CausalModel, cause: str) -> None:
 
     inside = set(members)
     for source in members:
-        reached = sorted(inside & nx.descendants(model.graph, source), key=members.index)
+        below = nx.descendants(model.graph, source)
+        reached = sorted(inside & below, key=members.index)
         if reached:
             arrow = " -> " if model.graph.has_edge(source, reached[0]) else " -> ... -> "
             warnings.warn(f"the cause group {cause!r} has a directed path inside it ({source}{arrow}{reached[0]}): "
@@ -69,7 +70,8 @@ def natural_weights(p_cause: np.ndarray, coarsening: Coarsening, support: float)
     """
     p_fibre = coarsening.push_forward(p_cause)[coarsening.assignment]
     mask = np.asarray(p_fibre > support, dtype=bool)
-    return np.divide(p_cause, p_fibre, out=np.zeros_like(p_cause), where=mask)
+    conditional: np.ndarray = np.divide(p_cause, p_fibre, out=np.zeros_like(p_cause), where=mask)
+    return conditional
 
 
 @dataclass(frozen=True, eq=False)
@@ -188,7 +190,10 @@ class Aggregation:
 
         Returns
         -------
-        joint, kernel : ndarray, shape ``(|X|, |Y|)``
+        joint : ``(|X|, |Y|)`` ndarray
+            ``P(X = x, Y = y)``.
+        kernel : ``(|X|, |Y|)`` ndarray
+            ``P(Y = y | do(X = x))``.
         """
         return self._joint_table(exact), self._kernel_table(exact)
 

@@ -42,9 +42,10 @@ from __future__ import annotations
 import heapq
 import math
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Any, TypeVar
 
 import numpy as np
 from opt_einsum import paths as oe_paths
@@ -56,6 +57,9 @@ __all__ = ["Factor", "Plan", "plan", "execute", "contract", "CHEAP", "HARD", "TR
            "TRIALS_PER_COST"]
 
 Factor = tuple[np.ndarray, tuple[str, ...]]
+
+_Label = TypeVar("_Label", str, int)
+"""A variable in the order search: its name, or the integer label the search runs on."""
 
 CHEAP = 10**6
 """An order that touches at most this many entries is taken as it is (it runs in about a millisecond)."""
@@ -100,12 +104,13 @@ class Plan:
     width: int = 0
 
 
-def _size(scope, cards: Mapping[str, int]) -> int:
+def _size(scope: Iterable[_Label], cards: Mapping[_Label, int]) -> int:
     return math.prod(cards[v] for v in scope)
 
 
-def _evaluate(ssa_path, scopes: list[frozenset[str]], keep: frozenset[str], cards: Mapping[str, int]
-              ) -> tuple[int, tuple[int, int], tuple[tuple[int, int], ...], tuple[frozenset[str], ...]]:
+def _evaluate(ssa_path: Iterable[tuple[int, int]], scopes: list[frozenset[_Label]], keep: frozenset[_Label],
+              cards: Mapping[_Label, int]
+              ) -> tuple[int, tuple[int, int], tuple[tuple[int, int], ...], tuple[frozenset[_Label], ...]]:
     """Cost, largest intermediate (entries, variables), steps and step outputs of an SSA path, as
     :func:`execute` runs it.
 
@@ -113,13 +118,14 @@ def _evaluate(ssa_path, scopes: list[frozenset[str]], keep: frozenset[str], card
     says which variables a product must keep.
     """
     scopes = list(scopes)
-    count: dict[str, int] = {}
+    count: dict[_Label, int] = {}
     for s in scopes:
         for v in s:
             count[v] = count.get(v, 0) + 1
     cost = 0
     largest = (0, 0)
-    steps, outputs = [], []
+    steps: list[tuple[int, int]] = []
+    outputs: list[frozenset[_Label]] = []
     for i, j in ssa_path:
         a, b = scopes[i], scopes[j]
         for v in a:
@@ -143,7 +149,8 @@ def _evaluate(ssa_path, scopes: list[frozenset[str]], keep: frozenset[str], card
     return cost, largest, tuple(steps), tuple(outputs)
 
 
-def _random_greedy(scopes, output, cards, seeds: Sequence[int]) -> list:
+def _random_greedy(scopes: list[frozenset[int]], output: frozenset[int], cards: Mapping[int, int],
+                   seeds: Iterable[int]) -> list[list[tuple[int, int]]]:
     """Greedy orders drawn by opt_einsum's Boltzmann chooser, one per seed.
 
     Reproducible: the global ``random`` state the chooser draws from is seeded
@@ -152,7 +159,7 @@ def _random_greedy(scopes, output, cards, seeds: Sequence[int]) -> list:
     chooser = partial(thermal_chooser, temperature=1.0, nbranch=8, rel_temperature=True)
     state = random.getstate()
     try:
-        found = []
+        found: list[list[tuple[int, int]]] = []
         for seed in seeds:
             random.seed(seed)
             found.append(oe_paths.ssa_greedy_optimize(scopes, output, cards, chooser, "memory-removed-jitter"))
@@ -161,7 +168,8 @@ def _random_greedy(scopes, output, cards, seeds: Sequence[int]) -> list:
         random.setstate(state)
 
 
-def _eliminate(scopes: list[frozenset[str]], keep: frozenset[str], cards: Mapping[str, int]) -> list[tuple[int, int]]:
+def _eliminate(scopes: list[frozenset[_Label]], keep: frozenset[_Label], cards: Mapping[_Label, int]
+               ) -> list[tuple[int, int]]:
     """The pairwise path of variable elimination by the smallest-factor rule.
 
     Eliminating a variable multiplies the factors that mention it, smallest
@@ -173,15 +181,15 @@ def _eliminate(scopes: list[frozenset[str]], keep: frozenset[str], cards: Mappin
     neighbours, so that each step costs time in the size of the factors it
     touches, not of the network (near-linear on chains and trees).
     """
-    live: dict[int, frozenset[str]] = dict(enumerate(scopes))
-    mentions: dict[str, set[int]] = {}
-    neighbours: dict[str, dict[str, int]] = {}  # candidate -> {variable: number of live factors with both}
-    cost: dict[str, int] = {}
-    changed: set[str] = set()
+    live: dict[int, frozenset[_Label]] = dict(enumerate(scopes))
+    mentions: dict[_Label, set[int]] = {}
+    neighbours: dict[_Label, dict[_Label, int]] = {}  # candidate -> {variable: number of live factors with both}
+    cost: dict[_Label, int] = {}
+    changed: set[_Label] = set()
 
     sizes: dict[int, int] = {}
 
-    def add(fid: int, scope: frozenset[str]) -> None:
+    def add(fid: int, scope: frozenset[_Label]) -> None:
         live[fid] = scope
         sizes[fid] = _size(scope, cards)
         for v in scope:
@@ -243,7 +251,7 @@ def _eliminate(scopes: list[frozenset[str]], keep: frozenset[str], cards: Mappin
             count[v] += 1
         add(result, scope)
 
-    def eliminate(var: str) -> None:
+    def eliminate(var: _Label) -> None:
         ids = list(mentions.get(var, ()))
         if len(ids) > 1:
             join(ids)
@@ -254,7 +262,7 @@ def _eliminate(scopes: list[frozenset[str]], keep: frozenset[str], cards: Mappin
             count[var] -= 1
             add(fid, frozenset(v for v in scope if v != var))
 
-    heap: list[tuple[int, str]] = []
+    heap: list[tuple[int, _Label]] = []
     while True:
         for v in changed:
             if mentions[v]:
@@ -342,8 +350,8 @@ def plan(scopes: Sequence[Sequence[str]], keep: Sequence[str], cards: Mapping[st
             seed += batch
             if best[0] > 0.9 * before:
                 break
-    cost, largest, steps, outputs = best
-    outputs = tuple(frozenset(names[k] for k in out) for out in outputs)
+    cost, largest, steps, labelled = best
+    outputs = tuple(frozenset(names[k] for k in out) for out in labelled)
     return Plan(reduce, steps, outputs, pre_cost + cost, *max(largest, pre_largest))
 
 
@@ -376,7 +384,7 @@ class _Reader:
     exact: tuple[str, ...] | None = None
 
 
-def _contiguous(seq: Sequence[str], group) -> bool:
+def _contiguous(seq: Sequence[str], group: Collection[str]) -> bool:
     where = [k for k, v in enumerate(seq) if v in group]
     return not where or where[-1] - where[0] + 1 == len(where)
 
@@ -486,7 +494,7 @@ def _memory_order(x: np.ndarray, vs: tuple[str, ...]) -> tuple[np.ndarray, tuple
     return view, tuple(vs[k] for k in perm)
 
 
-def _sum_out(x: np.ndarray, vs: tuple[str, ...], drop) -> tuple[np.ndarray, tuple[str, ...]]:
+def _sum_out(x: np.ndarray, vs: tuple[str, ...], drop: Collection[str]) -> tuple[np.ndarray, tuple[str, ...]]:
     if not any(v in drop for v in vs):
         return x, vs
     summed = np.asarray(x.sum(axis=tuple(i for i, v in enumerate(vs) if v in drop)))  # 0-d, not a scalar
@@ -500,7 +508,7 @@ def _expand(x: np.ndarray, vs: tuple[str, ...], order: Sequence[str]) -> np.ndar
     return view[tuple(slice(None) if v in vs else None for v in order)]
 
 
-def _allocate(order: Sequence[str], axes: Sequence[str], dtype, cards: Mapping[str, int]) -> np.ndarray:
+def _allocate(order: Sequence[str], axes: Sequence[str], dtype: np.dtype[Any], cards: Mapping[str, int]) -> np.ndarray:
     """A new array whose memory holds ``order``; returned as a view with axes ``axes``."""
     memory = np.empty(tuple(cards[v] for v in order), dtype=dtype)
     return np.transpose(memory, [list(order).index(v) for v in axes])
@@ -679,6 +687,8 @@ def execute(plan_: Plan, factors: Sequence[Factor], keep: Sequence[str], cards: 
 
     for k, ((i, j), out) in enumerate(zip(plan_.steps, plan_.outputs)):
         a, b = arrays[i], arrays[j]
+        if a is None or b is None:  # cannot happen: a plan reads each factor once
+            raise AssertionError("a contraction step reads a freed factor")
         arrays[i] = arrays[j] = None  # free each input as soon as it is used
         va, vb = orders[i], orders[j]
         drop_a = [v for v in va if v not in out and v not in scopes[j]]
@@ -693,11 +703,14 @@ def execute(plan_: Plan, factors: Sequence[Factor], keep: Sequence[str], cards: 
         orders.append(vs)
         owned.append(True)
     left = [r for r in range(len(arrays)) if arrays[r] is not None]
+    result: np.ndarray
     if not left:
         result, vs, own = np.ones(()), (), True
     else:  # without steps, at most one factor; with them, exactly one result
         (r,) = left
-        result, vs, own = arrays[r], orders[r], owned[r]
+        last = arrays[r]
+        assert last is not None  # left holds the factors still present
+        result, vs, own = last, orders[r], owned[r]
     result, vs2 = _sum_out(result, vs, [v for v in vs if v not in kept])
     own = own or vs2 != vs
     if vs2 == kept and own and isinstance(result, np.ndarray) and result.flags.c_contiguous and result.flags.writeable:

@@ -13,7 +13,8 @@ def total_variation(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     >>> float(total_variation(np.array([0.5, 0.5]), np.array([1.0, 0.0])))
     0.5
     """
-    return 0.5 * np.abs(np.asarray(p) - np.asarray(q)).sum(axis=-1)
+    distance: np.ndarray = 0.5 * np.abs(np.asarray(p) - np.asarray(q)).sum(axis=-1)
+    return distance
 
 
 def max_abs_difference(p: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -22,7 +23,8 @@ def max_abs_difference(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     >>> float(max_abs_difference(np.array([0.5, 0.5]), np.array([0.25, 0.75])))
     0.25
     """
-    return np.abs(np.asarray(p) - np.asarray(q)).max(axis=-1)
+    largest: np.ndarray = np.abs(np.asarray(p) - np.asarray(q)).max(axis=-1)
+    return largest
 
 
 def kl_divergence(p: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -70,4 +72,5 @@ def jensen_shannon(p: np.ndarray, q: np.ndarray, *, base: float = 2.0) -> np.nda
         terms = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0) / np.where(m > 0, m, 1.0)), 0.0)
         terms = terms + np.where(q > 0, q * np.log(np.where(q > 0, q, 1.0) / np.where(m > 0, m, 1.0)), 0.0)
     # Rounding can leave a tiny negative sum for equal rows: the divergence is never negative.
-    return np.maximum(0.5 * terms.sum(axis=-1) / np.log(base), 0.0)
+    divergence: np.ndarray = np.maximum(0.5 * terms.sum(axis=-1) / np.log(base), 0.0)
+    return divergence

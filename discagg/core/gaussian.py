@@ -27,11 +27,12 @@ its largest absolute eigenvalue.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from discagg.core.arrays import readonly_float
 from discagg.errors import ModelError
@@ -50,7 +51,7 @@ def smallest_eigenvalue(matrix: np.ndarray) -> tuple[float, float]:
     return float(values[0]), float(np.max(np.abs(values)))
 
 
-def _vector(values: Sequence[float] | np.ndarray, n: int | None, path: str) -> np.ndarray:
+def _vector(values: ArrayLike, n: int | None, path: str) -> np.ndarray:
     array = np.array(values, dtype=np.float64)
     if array.ndim != 1 or (n is not None and array.shape[0] != n):
         expected = f"a vector of {n} numbers" if n is not None else "a vector of numbers"
@@ -61,7 +62,7 @@ def _vector(values: Sequence[float] | np.ndarray, n: int | None, path: str) -> n
     return readonly_float(array)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, init=False)
 class GaussianModel:
     """A validated linear-Gaussian aggregation model (see the module docstring).
 
@@ -117,7 +118,30 @@ class GaussianModel:
     variables: tuple[str, ...] | None = field(default=None, repr=False)
     tolerance: Tolerance = field(default=DEFAULT_TOLERANCE, repr=False)
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        mean: ArrayLike,
+        cov: ArrayLike,
+        alpha: ArrayLike,
+        noise_mean: float = 0.0,
+        noise_var: float = 0.0,
+        noise_cov: ArrayLike | None = None,
+        w: ArrayLike | None = None,
+        name: str = "gaussian",
+        description: str = "",
+        provenance: str = "",
+        variables: Iterable[str] | None = None,
+        tolerance: Tolerance = DEFAULT_TOLERANCE,
+    ) -> None:
+        # Array-likes in, validated read-only float64 arrays kept (by _validate): the attributes have the narrow types.
+        for key, value in (("mean", mean), ("cov", cov), ("alpha", alpha), ("noise_mean", noise_mean),
+                           ("noise_var", noise_var), ("noise_cov", noise_cov), ("w", w), ("name", name),
+                           ("description", description), ("provenance", provenance), ("variables", variables),
+                           ("tolerance", tolerance)):
+            object.__setattr__(self, key, value)
+        self._validate()
+
+    def _validate(self) -> None:
         eq = self.tolerance.equality
         mean = _vector(self.mean, None, "mean")
         n = mean.shape[0]

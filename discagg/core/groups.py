@@ -72,7 +72,7 @@ class Group:
         return (self.name, self.nodes, dict(self.spec), self.coarsening) == (
             other.name, other.nodes, dict(other.spec), other.coarsening)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable; typeshed types __hash__ as a method
 
 
 def joint_states(states: Sequence[Sequence[str]]) -> list[str]:

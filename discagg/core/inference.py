@@ -34,7 +34,8 @@ def rational(array: np.ndarray) -> np.ndarray:
     >>> rational(np.array([0.5, 0.1]))[1]
     Fraction(3602879701896397, 36028797018963968)
     """
-    return np.vectorize(Fraction, otypes=[object])(np.asarray(array, dtype=np.float64))
+    exact: np.ndarray = np.vectorize(Fraction, otypes=[object])(np.asarray(array, dtype=np.float64))
+    return exact
 
 
 def _factors(model: CausalModel, names: set[str], skip: str | None = None, exact: bool = False) -> list[_Factor]:

@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from discagg.core.coarsening import Coarsening
 from discagg.core.groups import Group
@@ -62,7 +63,7 @@ def _owned_cpt(values: object) -> np.ndarray:
     return cpt
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, init=False)
 class Node:
     """A categorical node: named states, ordered parents and a CPT.
 
@@ -94,10 +95,12 @@ class Node:
     parents: tuple[str, ...]
     cpt: np.ndarray = field(repr=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "states", tuple(self.states))
-        object.__setattr__(self, "parents", tuple(self.parents))
-        object.__setattr__(self, "cpt", _owned_cpt(self.cpt))
+    def __init__(self, name: str, states: Iterable[str], parents: Iterable[str], cpt: ArrayLike) -> None:
+        # Any iterables in, tuples and a read-only float64 CPT kept: the attributes have the narrow types.
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "states", tuple(states))
+        object.__setattr__(self, "parents", tuple(parents))
+        object.__setattr__(self, "cpt", _owned_cpt(cpt))
 
     @property
     def cardinality(self) -> int:
@@ -122,7 +125,7 @@ class Node:
             and bool(np.array_equal(self.cpt, other.cpt))
         )
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable; typeshed types __hash__ as a method
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,7 @@ class Query:
     effect: str
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, init=False)
 class CausalModel:
     """A discrete causal Bayesian network with optional coarsenings.
 
@@ -145,8 +148,10 @@ class CausalModel:
 
     Parameters
     ----------
-    nodes : sequence of Node
-        In any order (the declaration order is kept for saving).
+    nodes : iterable of Node, or mapping of str to Node
+        In any order (the declaration order is kept for saving); a mapping's
+        values are taken (its keys are the nodes' names anyway). The attribute
+        ``nodes`` is a read-only mapping by name.
     macro : mapping of str to Coarsening, optional
         Coarsenings by node name.
     name, description : str
@@ -178,10 +183,24 @@ class CausalModel:
     tolerance: Tolerance = field(default=DEFAULT_TOLERANCE, repr=False)
     groups: Mapping[str, Group] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        nodes = self.nodes
-        if isinstance(nodes, Mapping):
-            nodes = list(nodes.values())
+    def __init__(
+        self,
+        nodes: Iterable[Node] | Mapping[str, Node],
+        macro: Mapping[str, Coarsening] | None = None,
+        name: str = "model",
+        description: str = "",
+        query: Query | None = None,
+        tolerance: Tolerance = DEFAULT_TOLERANCE,
+        groups: Mapping[str, Group] | None = None,
+    ) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "description", description)
+        object.__setattr__(self, "query", query)
+        object.__setattr__(self, "tolerance", tolerance)
+        self._validate(nodes.values() if isinstance(nodes, Mapping) else nodes, macro or {}, groups or {})
+
+    def _validate(self, nodes: Iterable[Node], macro_in: Mapping[str, Coarsening], groups_in: Mapping[str, Group]
+                  ) -> None:
         by_name: dict[str, Node] = {}
         for node in nodes:
             if not isinstance(node, Node):
@@ -194,7 +213,7 @@ class CausalModel:
         object.__setattr__(self, "nodes", MappingProxyType(by_name))
         validate_structure(self.nodes)
         validate_cpts(self.nodes, self.tolerance.normalisation)
-        macro, groups = dict(self.macro), dict(self.groups)
+        macro, groups = dict(macro_in), dict(groups_in)
         validate_coarsenings(self.nodes, macro, groups)
         object.__setattr__(self, "macro", MappingProxyType(macro))
         object.__setattr__(self, "groups", MappingProxyType(groups))
@@ -215,15 +234,16 @@ class CausalModel:
     # -- structure ----------------------------------------------------------------------
 
     @cached_property
-    def graph(self) -> nx.DiGraph:
+    def graph(self) -> nx.DiGraph[str]:
         """The DAG as a frozen :class:`networkx.DiGraph` (read-only; networkx is imported on first use)."""
         import networkx as nx
 
-        graph = nx.DiGraph()
+        graph: nx.DiGraph[str] = nx.DiGraph()
         graph.add_nodes_from(self.nodes)
         for node in self.nodes.values():
             graph.add_edges_from((parent, node.name) for parent in node.parents if parent in self.nodes)
-        return nx.freeze(graph)
+        nx.freeze(graph)  # in place: graph is now read-only
+        return graph
 
     @cached_property
     def topological_order(self) -> tuple[str, ...]:
@@ -295,4 +315,4 @@ class CausalModel:
             and all(self.groups[g] == other.groups[g] for g in self.groups)
         )
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable; typeshed types __hash__ as a method

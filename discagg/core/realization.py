@@ -173,7 +173,7 @@ class RealizationFamily:
             defined[k] = True
         return cls.from_weights(coarsening, q, defined, tolerance=tolerance, path=path)
 
-    def distribution(self, macro_state: str | int) -> dict[str, float]:
+    def distribution(self, macro_state: str | int | np.integer[Any]) -> dict[str, float]:
         """The realization of one macro state as ``{micro state: probability}``.
 
         Raises
@@ -182,7 +182,7 @@ class RealizationFamily:
             If the family does not define that macro state.
         """
         pi = self.coarsening
-        k = macro_state if isinstance(macro_state, (int, np.integer)) else pi.macro_index(macro_state)
+        k = int(macro_state) if isinstance(macro_state, (int, np.integer)) else pi.macro_index(macro_state)
         if not self.defined[k]:
             raise RealizationError(None, f"realization.{pi.macro_states[k]}",
                                    "a macro state for which the family has a realization", "none defined")

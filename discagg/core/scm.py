@@ -38,9 +38,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
-from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from discagg.core.model import CausalModel
 from discagg.errors import ModelError, preview
@@ -65,11 +65,11 @@ def configuration_count(model: CausalModel, node: str) -> int:
     return math.prod(model.cardinality(p) for p in model.node(node).parents)
 
 
-def _fraction(value: Any) -> Fraction:
+def _fraction(value: Fraction | float | str) -> Fraction:
     return value if isinstance(value, Fraction) else Fraction(value)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, init=False)
 class ResponseBlock:
     """Nodes whose response functions are drawn jointly.
 
@@ -93,15 +93,17 @@ class ResponseBlock:
     tables: tuple[np.ndarray, ...] = field(repr=False)
     probabilities: tuple[Fraction, ...] = field(repr=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "nodes", tuple(self.nodes))
-        tables = []
-        for table in self.tables:
+    def __init__(self, nodes: Iterable[str], tables: Iterable[ArrayLike],
+                 probabilities: Iterable[Fraction | float | str]) -> None:
+        # Any iterables in (floats taken as the rationals they are); tuples, read-only int tables and Fractions kept.
+        object.__setattr__(self, "nodes", tuple(nodes))
+        owned = []
+        for table in tables:
             array = np.array(table, dtype=np.intp, copy=True)
             array.setflags(write=False)
-            tables.append(array)
-        object.__setattr__(self, "tables", tuple(tables))
-        object.__setattr__(self, "probabilities", tuple(_fraction(p) for p in self.probabilities))
+            owned.append(array)
+        object.__setattr__(self, "tables", tuple(owned))
+        object.__setattr__(self, "probabilities", tuple(_fraction(p) for p in probabilities))
         if len(self.tables) != len(self.nodes):
             raise ValueError(f"ResponseBlock: {len(self.nodes)} nodes but {len(self.tables)} tables")
         for table in self.tables:
@@ -404,7 +406,8 @@ class StructuralModel:
 
 def _normalised_rows(cpt: np.ndarray, card: int) -> np.ndarray:
     rows = cpt.reshape(-1, card)
-    return rows / rows.sum(axis=1, keepdims=True)
+    normalised: np.ndarray = rows / rows.sum(axis=1, keepdims=True)
+    return normalised
 
 
 def response_marginal(table: np.ndarray, weights: np.ndarray, parent_cards: Sequence[int], card: int) -> np.ndarray:

@@ -25,7 +25,8 @@ import os
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -43,7 +44,7 @@ class DataWarning(UserWarning):
     """Data were read, but part of them was ignored or is unusual (extra columns, unseen configurations)."""
 
 
-def require_pandas() -> Any:
+def require_pandas() -> ModuleType:
     """The pandas module, or a :class:`ModelError` saying how to install it.
 
     >>> require_pandas().__name__
@@ -174,7 +175,9 @@ class DataTable:
 
     def try_codes(self, column: str, states: Sequence[str]) -> np.ndarray:
         """The index in ``states`` of every value of ``column``; -1 for a missing or unknown value."""
-        pd = require_pandas()
+        require_pandas()
+        import pandas as pd
+
         col = self.frame[column]
         if isinstance(col.dtype, pd.CategoricalDtype) and tuple(map(str, col.cat.categories)) == tuple(states):
             return np.asarray(col.cat.codes.to_numpy(), dtype=np.intp)
@@ -187,14 +190,16 @@ class DataTable:
                                       values.astype(str)), dtype="string")
         else:
             text = col.astype("string")
-        codes = np.asarray(pd.Index(list(states), dtype="str").get_indexer(text), dtype=np.intp)
+        codes = np.asarray(pd.Index(list(states), dtype="str").get_indexer(pd.Index(text)), dtype=np.intp)
         codes[self.missing(column)] = -1
         return codes
 
     def describe_value(self, i: int, column: str) -> str:
         """The value at row ``i`` of ``column`` as a message shows it."""
         value = self.frame[column].iloc[i]
-        pd = require_pandas()
+        require_pandas()
+        import pandas as pd
+
         if isinstance(value, np.generic):
             value = value.item()
         if pd.isna(value):
@@ -223,18 +228,21 @@ def read_table(data: str | os.PathLike[str] | pd.DataFrame, *, label: str | None
         names that are missing or repeated, or pandas (or pyarrow, for
         Parquet) not installed.
     """
-    pd = require_pandas()
+    require_pandas()
+    import pandas as pd
     if isinstance(data, pd.DataFrame):
         table = DataTable(label or "DataFrame", data, spreadsheet_rows=False)
     elif isinstance(data, (str, os.PathLike)):
-        table = _read_file(pd, os.fspath(data))
+        table = _read_file(os.fspath(data))
     else:
         raise ModelError(label, None, "a data file name or a pandas DataFrame", type(data).__name__)
     _check_columns(table)
     return table
 
 
-def _read_file(pd: Any, source: str) -> DataTable:
+def _read_file(source: str) -> DataTable:
+    import pandas as pd
+
     from discagg.io.files import read_input_bytes
 
     raw = read_input_bytes(source)

@@ -135,7 +135,7 @@ def fit_table(table: DataTable, structure: CausalModel, prior: str = DEFAULT_PRI
         warnings.warn(f"{table.source}: prior none: {len(unseen)} parent configuration(s) never observed got the "
                       f"uniform row: {shown}{more}", DataWarning, stacklevel=3)
     setting = f"prior {prior}" + (f", equivalent sample size {ess:g}" if prior == "bdeu" else "")
-    model = replace(structure, nodes=nodes,
+    model = replace(structure, nodes={node.name: node for node in nodes},
                     description=f"CPTs fitted from {table.source} ({table.n_rows} rows; {setting}) to the "
                                 f"structure of {structure.name}")
     for column in counts.values():

@@ -244,7 +244,8 @@ def _line_search(A: np.ndarray, f: np.ndarray, q: np.ndarray, direction: np.ndar
         step = low
     trial = q + step * direction
     trial[trial < 0] = 0.0  # round-off below zero on the support being left
-    return trial / trial.sum()
+    normalised: np.ndarray = trial / trial.sum()
+    return normalised
 
 
 def affinely_independent(K: np.ndarray, threshold: float) -> bool:

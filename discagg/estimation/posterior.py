@@ -257,7 +257,8 @@ class Posterior:
     tolerance: Tolerance = field(default=DEFAULT_TOLERANCE, repr=False)
 
     def _interval(self, key: str, *index: int) -> Interval | None:
-        column = self.values[key][(slice(None), *index)]
+        where: tuple[slice | int, ...] = (slice(None), *index)
+        column = self.values[key][where]
         column = column[~np.isnan(column)]
         return interval(column, self.level) if column.size else None
 
@@ -318,7 +319,11 @@ def posterior_of_fit(agg: Aggregation, counts: Mapping[str, np.ndarray], rows: i
     model = agg.model
     relevant = model.ancestors(model.members(agg.cause) + model.members(agg.effect))
     parameters = dirichlet_parameters(model, counts, prior, ess, [n for n in model.topological_order if n in relevant])
-    seed = int(np.random.SeedSequence().entropy) if seed is None else int(seed)  # type: ignore[arg-type]
+    if seed is None:
+        entropy = np.random.SeedSequence().entropy  # a fresh SeedSequence draws 128 bits: an int
+        assert isinstance(entropy, int)
+        seed = entropy
+    seed = int(seed)
     seeds = np.random.SeedSequence(seed).spawn(int(draws))
     per_batch = max(1, _BATCH_ENTRIES // max(1, agg.cause_map.n_micro * agg.effect_map.n_micro))
     parts = [posterior_chunk(agg, parameters, seeds[start:start + per_batch], questions)

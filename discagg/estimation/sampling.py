@@ -141,9 +141,12 @@ def experiment_codes(model: CausalModel, realization: RealizationFamily, n: int,
 
 def frame(model: CausalModel, codes: Mapping[str, np.ndarray], columns: tuple[str, ...] | None = None) -> pd.DataFrame:
     """The samples as a DataFrame of state names (categorical columns), in ``columns`` order (default: the model's)."""
-    pd = require_pandas()
+    require_pandas()
+    import pandas as pd
+
     names = tuple(model.nodes) if columns is None else columns
-    return pd.DataFrame({name: pd.Categorical.from_codes(codes[name], categories=list(model.nodes[name].states))
+    return pd.DataFrame({name: pd.Categorical.from_codes(np.asarray(codes[name], dtype=np.intp),
+                                                         categories=pd.Index(model.nodes[name].states))
                          for name in names})
 
 
@@ -197,7 +200,11 @@ def sample(
         raise ModelError(None, "realization", f"a realization for the coarsening of {cause!r} in the model",
                          "one for another coarsening")
     macro, codes = experiment_codes(model, realization, n, rng)
-    pd = require_pandas()
+    require_pandas()
+    import pandas as pd
+
     data = frame(model, codes, tuple(name for name in model.nodes if name not in with_cause))
-    data.insert(0, cause, pd.Categorical.from_codes(macro, categories=list(realization.coarsening.macro_states)))
+    column = pd.Categorical.from_codes(np.asarray(macro, dtype=np.intp),
+                                       categories=pd.Index(realization.coarsening.macro_states))
+    data.insert(0, cause, column)  # type: ignore[arg-type]  # pandas-stubs leave out Categorical, which pandas takes
     return data

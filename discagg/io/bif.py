@@ -112,8 +112,8 @@ def _table(child: str, parents: list[str], body: str, states: dict[str, list[str
         seen[flat] = True
     if not seen.all():
         missing = np.unravel_index(int(np.flatnonzero(~seen)[0]), cards) if cards else ()
-        config = ", ".join(states[p][int(k)] for p, k in zip(parents, missing))
-        raise ModelError(source, where, "a row for every parent configuration", f"none for ({config})")
+        shown = ", ".join(states[p][int(k)] for p, k in zip(parents, missing))
+        raise ModelError(source, where, "a row for every parent configuration", f"none for ({shown})")
     return cpt.reshape(tuple(cards) + (card,))
 
 

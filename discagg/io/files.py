@@ -20,8 +20,12 @@ import stat
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import TypeVar
 
 from discagg.errors import ModelError
+
+_PathT = TypeVar("_PathT", bound="str | os.PathLike[str]")
+"""A path as callers hold it (``str`` or ``Path``), so that a ``dict[Path, str]`` of files is accepted."""
 
 __all__ = ["MAX_INPUT_BYTES", "read_input_bytes", "check_output_path", "atomic_output", "write_text_atomic",
            "write_texts_atomic"]
@@ -156,7 +160,7 @@ def atomic_output(path: str | os.PathLike[str], option: str = "output") -> Itera
 
 
 @contextlib.contextmanager
-def _staged(targets: Mapping[str | os.PathLike[str], Callable[[Path], None] | None], option: str
+def _staged(targets: Mapping[_PathT, Callable[[Path], None] | None], option: str
             ) -> Iterator[list[Path]]:
     checked = [check_output_path(path, option) for path in targets]
     temporaries: list[Path] = []
@@ -204,7 +208,7 @@ def write_text_atomic(path: str | os.PathLike[str], text: str, option: str = "ou
     write_texts_atomic({path: text}, option)
 
 
-def write_texts_atomic(files: Mapping[str | os.PathLike[str], str], option: str = "output") -> None:
+def write_texts_atomic(files: Mapping[_PathT, str], option: str = "output") -> None:
     """Write several files so that either all of them appear, complete, or none does.
 
     Every file is written to a temporary first; the renames happen together,

@@ -26,7 +26,7 @@ __all__ = ["MAX_DEPTH", "read_json", "parse_json", "require_object", "check_keys
 MAX_DEPTH = 64  # nesting of JSON arrays and objects; a CPT needs one level per parent, plus two
 
 
-class _Object(dict):  # type: ignore[type-arg]
+class _Object(dict[str, Any]):
     """A parsed JSON object that remembers the keys it saw more than once."""
 
     duplicates: list[str]

@@ -164,14 +164,14 @@ def _model_from_dict(data: Any, default_name: str, tolerance: Tolerance) -> Caus
         check_keys(raw_groups, ("version", "groups"), ("version", "groups"), "groups")
         if type(raw_groups["version"]) is not int or raw_groups["version"] != GROUPS_VERSION:
             raise ModelError(None, "groups.version", repr(GROUPS_VERSION), describe(raw_groups["version"]))
-        states = {n: h[0] for n, h in headers.items()}
+        node_states = {n: h[0] for n, h in headers.items()}
         for group_name, raw in require_object(raw_groups["groups"], "groups.groups",
                                                "an object mapping group names to groups").items():
             where = f"groups.groups.{group_name}"
             raw = require_object(raw, where, "an object with keys 'nodes' and 'map'")
             check_keys(raw, ("nodes", "map"), ("nodes", "map"), where)
             members = string_list(raw["nodes"], f"{where}.nodes", "node names")
-            groups[group_name] = build_group(group_name, members, states, raw["map"], path=where)
+            groups[group_name] = build_group(group_name, members, node_states, raw["map"], path=where)
 
     query = None
     if "query" in data:

@@ -107,6 +107,7 @@ def objective_cvxpy(
         if K.shape[1] > 1:
             constraints.append(K[:, :-1].T @ q == o[:-1])
     solver = LP_SOLVER
+    expr: cp.Minimize | cp.Maximize
     if objective == "sparse":
         expr = cp.Minimize(0)
     elif objective == "closest":
@@ -114,6 +115,8 @@ def objective_cvxpy(
     elif objective == "min-cost":
         expr = cp.Minimize(cost @ q)
     elif objective == "min-kl":
+        if natural is None:
+            raise ValueError("objective 'min-kl' needs the natural realization")
         support = natural > 0
         if (~support).any():
             constraints.append(q[~support] == 0)

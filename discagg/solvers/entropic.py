@@ -111,7 +111,8 @@ def _resolved_directions(K: np.ndarray, support: float) -> np.ndarray:
     """
     centred = K - K.mean(axis=0)
     _, s, vt = np.linalg.svd(centred.T @ centred)  # d × d: eigenvalues σ² of the centred rows
-    return vt[np.sqrt(np.clip(s, 0.0, None)) > support].T
+    spanned: np.ndarray = vt[np.sqrt(np.clip(s, 0.0, None)) > support].T
+    return spanned
 
 
 def tilt(K: np.ndarray, o: np.ndarray, reference: np.ndarray, tolerance: Tolerance = DEFAULT_TOLERANCE, *,
@@ -233,7 +234,7 @@ def _tilt(K: np.ndarray, o: np.ndarray, reference: np.ndarray, tolerance: Tolera
         # residual halves while the dual explodes and the weights underflow to
         # exact zeros, after which the Hessian is singular and Newton is stuck.)
         # The dual is a difference of terms of size |o · λ| (1e5 and more near a face): its rounding.
-        resolution = 16 * _EPS * max(1.0, abs(dual), abs(float(o @ lam)))
+        resolution = 16 * _EPS * max(1.0, abs(float(dual)), abs(float(o @ lam)))
         # Start the line search with a step that changes no log-weight by more than ``radius`` nats
         # (relative to the mean), a trust radius that grows while steps are accepted whole and shrinks
         # to what was accepted otherwise. Far from the optimum the quadratic model's full step can
@@ -270,4 +271,5 @@ def fit_multipliers(K: np.ndarray, weights: np.ndarray, reference: np.ndarray, f
     logs = np.log(weights[heavy] / reference[heavy])
     # Directions in which rows agree to ``floor`` are not fitted: there the approximate solution's
     # ratios are its own noise, and fitting them takes multipliers of 1e12 that Newton then keeps.
-    return np.linalg.lstsq(A, logs, rcond=floor)[0][:-1]
+    fitted: np.ndarray = np.linalg.lstsq(A, logs, rcond=floor)[0]
+    return fitted[:-1]

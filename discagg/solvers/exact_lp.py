@@ -313,5 +313,5 @@ def exact_objective(
         c = [Fraction(float(v)) for v in cost] + [zero] * (2 * d)
     else:
         raise ValueError(f"exact_objective solves closest and min-cost, not {objective!r}")
-    x, _ = exact_lp(c, A_eq, b_eq, A_ub, b_ub)
-    return x[:m]
+    solution, _ = exact_lp(c, A_eq, b_eq, A_ub, b_ub)
+    return solution[:m]

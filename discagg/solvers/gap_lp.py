@@ -42,7 +42,7 @@ from functools import partial
 import highspy
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import linprog
+from scipy.optimize import OptimizeResult, linprog
 
 from discagg.errors import SolverError
 from discagg.solvers.exact_lp import EXACT_LIMIT, exact_min_gap
@@ -135,7 +135,8 @@ def mixture(K: np.ndarray, support: np.ndarray, weights: np.ndarray) -> np.ndarr
     if support.size > 1 and (np.diff(support) < 0).any():  # supports from the LPs come sorted: no sort then
         order = np.argsort(support, kind="stable")
         support, weights = support[order], weights[order]
-    return np.add.reduceat(weights[:, None] * K[support], [0], axis=0)[0]
+    summed: np.ndarray = np.add.reduceat(weights[:, None] * K[support], [0], axis=0)[0]
+    return summed
 
 
 def tv_gap(K: np.ndarray, o: np.ndarray, support: np.ndarray, weights: np.ndarray) -> float:
@@ -269,20 +270,20 @@ def _gap_lp_data(K: np.ndarray, o: np.ndarray) -> tuple[sp.csr_matrix, np.ndarra
     return A, np.concatenate([o, [1.0]]), np.concatenate([np.zeros(m), np.full(2 * d, 0.5)])
 
 
-def _linprog(cost: np.ndarray, A: sp.csr_matrix, b: np.ndarray, lower: np.ndarray | float = 0.0):  # type: ignore[no-untyped-def]
+def _linprog(cost: np.ndarray, A: sp.csr_matrix, b: np.ndarray, lower: np.ndarray | float = 0.0) -> OptimizeResult:
     """``min costᵀx, Ax = b, x ≥ lower`` by scipy's HiGHS dual simplex (presolve off, then on); scipy's result."""
     bounds = (lower, None) if np.isscalar(lower) else np.column_stack([lower, np.full(len(cost), np.inf)])
-    res = None
     for options in ({"presolve": False}, {}):
-        res = linprog(cost, A_eq=A, b_eq=b, bounds=bounds, method="highs-ds",
-                      options={"primal_feasibility_tolerance": _LP_TOL, "dual_feasibility_tolerance": _LP_TOL,
-                               **options})
+        # scipy-stubs type A_ub and A_eq as dense arrays only; HiGHS takes sparse matrices
+        res: OptimizeResult = linprog(cost, A_eq=A, b_eq=b, bounds=bounds, method="highs-ds",  # type: ignore[call-overload]
+                                      options={"primal_feasibility_tolerance": _LP_TOL,
+                                               "dual_feasibility_tolerance": _LP_TOL, **options})
         if res.status == 0:
             break
     return res
 
 
-def _full_lp(K: np.ndarray, o: np.ndarray):  # type: ignore[no-untyped-def]
+def _full_lp(K: np.ndarray, o: np.ndarray) -> OptimizeResult:
     """The whole gap LP in one scipy (HiGHS) call; returns scipy's result."""
     A, b, cost = _gap_lp_data(K, o)
     return _linprog(cost, A, b)
@@ -345,7 +346,8 @@ def _exact_gap(K: np.ndarray, o: np.ndarray) -> GapSolution:
 
 
 def _small(K: np.ndarray) -> bool:
-    return K.shape[0] <= EXACT_LIMIT[0] and K.shape[1] <= EXACT_LIMIT[1]
+    rows, columns = K.shape
+    return bool(rows <= EXACT_LIMIT[0] and columns <= EXACT_LIMIT[1])
 
 
 def _judge(sol: GapSolution, equality: float) -> str:
@@ -585,7 +587,8 @@ def maximal_support(K: np.ndarray, o: np.ndarray, tolerance: Tolerance = DEFAULT
         bounds = [(0, None)] * m + [(0, tau)] * u
         q = None
         for options in ({}, {"presolve": False}):
-            res = linprog(cost, A_ub=A_ub, b_ub=np.zeros(u), A_eq=A_eq, b_eq=np.concatenate([o, [1.0]]),
+            # scipy-stubs type A_ub and A_eq as dense arrays only; HiGHS takes sparse matrices
+            res = linprog(cost, A_ub=A_ub, b_ub=np.zeros(u), A_eq=A_eq, b_eq=np.concatenate([o, [1.0]]),  # type: ignore[call-overload]
                           bounds=bounds, method="highs-ds",
                           options={"primal_feasibility_tolerance": _LP_TOL, "dual_feasibility_tolerance": _LP_TOL,
                                    **options})
@@ -665,11 +668,13 @@ def objective_lp(
     tolerances = {"primal_feasibility_tolerance": _LP_TOL, "dual_feasibility_tolerance": _LP_TOL}
     messages = []
     for method, options in (("highs-ds", {}), ("highs-ds", {"presolve": False}), ("highs-ipm", {})):
-        res = linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=(0, None), method=method,
-                      options={**tolerances, **options})
+        # scipy-stubs type A_ub and A_eq as dense arrays only; HiGHS takes sparse matrices
+        res: OptimizeResult = linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=(0, None),  # type: ignore[call-overload]
+                                      method=method, options={**tolerances, **options})
         if res.status == 0:
-            q = np.clip(res.x[:m], 0.0, None)
+            q: np.ndarray = np.clip(res.x[:m], 0.0, None)
             if q.sum() > 0:
-                return q / q.sum()
+                normalised: np.ndarray = q / q.sum()
+                return normalised
         messages.append(f"{method}: {res.message}")
     raise SolverError(f"HiGHS (scipy) did not solve the {objective} LP: " + "; ".join(messages))

@@ -104,7 +104,7 @@ def solve(
     cause, effect : str, optional
         Default to the model's query.
     objective : {"sparse", "closest", "min-kl", "max-entropy", "min-cost"}
-    cost : (|X|,) array-like or mapping of str to float, optional
+    cost : ``(|X|,)`` array-like or mapping of str to float, optional
         Cost of each micro state of the cause; required by ``min-cost`` only.
         Any finite numbers (they are rescaled for the solver; the reported
         expected cost is in the given units). As a mapping, keyed by the
@@ -192,7 +192,8 @@ def scaled_cost(cost: np.ndarray) -> np.ndarray:
     scaled = np.ldexp(cost, -int(np.frexp(top)[1]))  # in (-1, 1): a power-of-two scale, no overflow
     scaled = scaled - scaled.min()
     span = float(scaled.max())
-    return scaled / span if span > 0 else scaled
+    unit: np.ndarray = scaled / span if span > 0 else scaled
+    return unit
 
 
 def solve_aggregation(
@@ -384,7 +385,11 @@ def _optimise(
     reached = start[1] @ K[start[0]]  # a point of the hull, within ``floor`` of o
     strategies: list[tuple[str, Callable[[], _Candidate | None]]]
     if objective in _LINEAR:
-        c = scaled_cost(cost) if objective == "min-cost" else None
+        c = None
+        if objective == "min-cost":
+            if cost is None:
+                raise ValueError("min-cost needs a cost vector")
+            c = scaled_cost(cost)
 
         def lp(budget: float) -> _Candidate:
             q = objective_lp(K, o, budget, objective, natural=natural, cost=c)
@@ -406,8 +411,10 @@ def _optimise(
         # gap numerically infeasible.
         budget = min(floor + tolerance.support, equality)
         relaxed = 0.5 * (floor + equality)
-        fast = [("HiGHS LP", lambda: lp(budget)), ("exact LP", exact), ("HiGHS LP (relaxed)", lambda: lp(relaxed))]
-        plain = [("cvxpy", lambda: conic(budget)), ("cvxpy (relaxed)", lambda: conic(relaxed))]
+        fast: list[tuple[str, Callable[[], _Candidate | None]]] = [
+            ("HiGHS LP", lambda: lp(budget)), ("exact LP", exact), ("HiGHS LP (relaxed)", lambda: lp(relaxed))]
+        plain: list[tuple[str, Callable[[], _Candidate | None]]] = [
+            ("cvxpy", lambda: conic(budget)), ("cvxpy (relaxed)", lambda: conic(relaxed))]
         strategies = fast + plain if method == "fast" else plain + fast
     else:
         strategies = _entropic_strategies(K, o, reached, objective, method, natural, quick, tolerance)
@@ -570,7 +577,7 @@ def verify_solution(agg: Aggregation, solution: Solution) -> None:
         if np.abs(do[k] - s.interventional).max() > 1e-12:
             raise SolverError(f"{where}: reported P(Ybar | do(xbar)) differs from the model's")
         gap = 0.5 * float(np.abs(do[k] - s.target).sum())
-        if abs(gap - s.gap) > 1e-12:
+        if s.gap is None or abs(gap - s.gap) > 1e-12:
             raise SolverError(f"{where}: reported gap {s.gap!r} differs from the model's {gap!r}")
         if s.status in ("inhibiting", "reachable"):
             if gap > tol.equality:

@@ -102,17 +102,17 @@ def reach(
     ----------
     source : Aggregation or CausalModel
         The pair to work on; a model is paired by ``cause`` and ``effect``.
-    cause, effect : str, optional
-        With a model only: nodes or groups as :meth:`Aggregation.of` takes them
-        (the CLI's syntax, e.g. ``"tub,lung:count=yes"``); default: the model's query.
-    tolerance : Tolerance
-        With a model only.
-    targets : mapping of macro state to (|Ȳ|,) array-like or to mapping of str to float
+    targets : mapping of macro state to ``(|Ȳ|,)`` array-like or to mapping of str to float
         Target distributions over Ȳ, as arrays or, like a ``--target`` file, as
         ``{ȳ: p}`` (macro states of Ȳ left out get 0; checked as the file is:
         known states, non-negative, summing to one). Macro states left out are
         ``"untargeted"``; unsupported macro states may be targeted (an
         intervention needs no observational support).
+    cause, effect : str, optional
+        With a model only: nodes or groups as :meth:`Aggregation.of` takes them
+        (the CLI's syntax, e.g. ``"tub,lung:count=yes"``); default: the model's query.
+    tolerance : Tolerance
+        With a model only.
     progress : bool
         Show a bar over the macro states on stderr when it is a terminal.
 
@@ -235,7 +235,7 @@ class StateBounds:
             return NotImplemented
         return all(equal_values(getattr(self, name), getattr(other, name)) for name in _BOUNDS_FIELDS)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable; typeshed types __hash__ as a method
 
     def _check_names(self) -> None:
         if len(self.effect_states) != len(self.lower) or not self.cause_states:
@@ -291,7 +291,7 @@ class EffectBounds:
         The cause's micro states.
     effect_macro : tuple of str
         The effect's macro states.
-    f : (|Ȳ|,) ndarray or None
+    f : ``(|Ȳ|,)`` ndarray or None
         The values whose expectation is bounded.
 
     Examples
@@ -337,7 +337,7 @@ class EffectBounds:
                 and self.micro_states == other.micro_states and self.effect_macro == other.effect_macro
                 and equal_values(self.f, other.f) and self.states == other.states)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable; typeshed types __hash__ as a method
 
     @classmethod
     def from_dict(cls, document: Mapping[str, Any]) -> EffectBounds:
@@ -408,14 +408,14 @@ def effect_bounds(
     ----------
     source : Aggregation or CausalModel
         The pair to work on; a model is paired by ``cause`` and ``effect``.
+    f : ``(|Ȳ|,)`` array-like or mapping of str to float, optional
+        A value for each macro state of the effect; as a mapping, keyed by the
+        macro states' names like an ``--f`` file, and checked as one is.
     cause, effect : str, optional
         With a model only: nodes or groups as :meth:`Aggregation.of` takes them
         (the CLI's syntax, e.g. ``"tub,lung:count=yes"``); default: the model's query.
     tolerance : Tolerance
         With a model only.
-    f : (|Ȳ|,) array-like or mapping of str to float, optional
-        A value for each macro state of the effect; as a mapping, keyed by the
-        macro states' names like an ``--f`` file, and checked as one is.
 
     Returns
     -------

@@ -119,7 +119,7 @@ class StateSolution:
             return NotImplemented
         return all(equal_values(getattr(self, name), getattr(other, name)) for name in _STATE_FIELDS)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable; typeshed types __hash__ as a method
 
     def _names(self, names: tuple[str, ...], size: int, what: str) -> tuple[str, ...]:
         if len(names) < size:
@@ -223,7 +223,7 @@ class Solution:
                 and self.cause_map == other.cause_map and self.effect_map == other.effect_map
                 and self.states == other.states)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable; typeshed types __hash__ as a method
 
     def state(self, name: str) -> StateSolution:
         """The solution for macro state ``name``."""

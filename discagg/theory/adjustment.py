@@ -94,7 +94,8 @@ def markov_residual(model: CausalModel, *, exact: bool = False) -> tuple[float, 
 def _divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     mask = np.broadcast_to(np.asarray(denominator > 0, dtype=bool), numerator.shape)
     out = np.zeros_like(numerator)
-    return np.divide(numerator, np.broadcast_to(denominator, numerator.shape), out=out, where=mask)
+    quotient: np.ndarray = np.divide(numerator, np.broadcast_to(denominator, numerator.shape), out=out, where=mask)
+    return quotient
 
 
 def backdoor_sets(model: CausalModel, cause: str, effect: str) -> list[tuple[str, ...]] | None:

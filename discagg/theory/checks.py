@@ -70,6 +70,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -246,7 +247,7 @@ class _Quantities:
         macro_joint = self.pi_x.push_forward(self.pi_y.push_forward(self.joint, axis=1), axis=0)
         self.observational, _ = _conditional(macro_joint, self.support)
 
-    def micro_tv(self) -> tuple[float, float]:
+    def micro_tv(self) -> tuple[float | Fraction, float | Fraction]:
         """Largest TV between P(Y | x) and P(Y | do(x)), and between their Ȳ versions."""
         conditional, mask = _conditional(self.joint, self.support)
         macro_conditional = self.pi_y.push_forward(conditional, axis=1)
@@ -260,16 +261,17 @@ class _Quantities:
     def weights(self, family: RealizationFamily) -> np.ndarray:
         return rational(family.weights) if self.exact else family.weights
 
-    def max_gap(self, weights: np.ndarray, defined: np.ndarray) -> float:
+    def max_gap(self, weights: np.ndarray, defined: np.ndarray) -> float | Fraction:
         """Largest TV between P(Ȳ | x̄) and P(Ȳ | do(x̄)) under ``weights`` over defined, supported x̄."""
         do = self.pi_x.push_forward(weights[:, None] * self.macro_kernel, axis=0)
         return _tv_max(self.observational, do, self.supported & defined)
 
-    def width(self) -> float:
+    def width(self) -> float | Fraction:
         """Largest range of P(ȳ | do(x̄)) over the realizations of any x̄ (the ambiguity)."""
         widths = [self.macro_kernel[self.pi_x.fibre(k)].max(axis=0) - self.macro_kernel[self.pi_x.fibre(k)].min(axis=0)
                   for k in range(self.pi_x.n_macro)]
-        return max(max(w) for w in widths)
+        widest: float | Fraction = max(max(w) for w in widths)
+        return widest
 
 
 def _theorem_3_1(agg: Aggregation, exact: bool = False) -> list[Check]:
@@ -344,10 +346,11 @@ def _conditional(table: np.ndarray, support: float) -> tuple[np.ndarray, np.ndar
     return np.divide(table, total, out=np.zeros_like(table), where=mask), mask[:, 0]
 
 
-def _tv_max(p: np.ndarray, q: np.ndarray, mask: np.ndarray) -> Any:
+def _tv_max(p: np.ndarray, q: np.ndarray, mask: np.ndarray) -> float | Fraction:
     """Largest TV distance over axis 1 between ``p`` and ``q`` where ``mask`` (a Fraction when exact)."""
     tv = np.abs(p - q).sum(axis=1) / 2
-    return max(tv[np.asarray(mask, dtype=bool)], default=0)
+    largest: float | Fraction = max(tv[np.asarray(mask, dtype=bool)], default=0)
+    return largest
 
 
 def _chain(model: CausalModel) -> tuple[str, str, str] | None:
@@ -355,7 +358,10 @@ def _chain(model: CausalModel) -> tuple[str, str, str] | None:
         return None
     order = model.topological_order
     edges = set(model.graph.edges)
-    return order if edges == {(order[0], order[1]), (order[1], order[2])} else None  # type: ignore[return-value]
+    if edges != {(order[0], order[1]), (order[1], order[2])}:
+        return None
+    first, second, third = order
+    return first, second, third
 
 
 def _lemma_10(model: CausalModel, agg: Aggregation, exact: bool = False) -> list[Check]:
@@ -396,7 +402,8 @@ def _lemma_10(model: CausalModel, agg: Aggregation, exact: bool = False) -> list
     checks.append(Check("lemma-10", "conclusion", "do(ybar) by P(Y | ybar) and by P(Y | ybar, xbar) give the "
                         "same P(Zbar | do(ybar)) (residual: max TV)", agrees, float(agree), required=holds12))
     checks.append(Check("lemma-10", "conclusion", "equivalence: (12) holds exactly when the two realizations "
-                        "agree", agrees == holds12, float(abs(cond12 - agree)), required=True))
+                        "agree", agrees == holds12,
+                        float(abs(Fraction(cond12) - Fraction(agree))), required=True))  # exact either way
     return checks
 
 

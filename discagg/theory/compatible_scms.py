@@ -255,9 +255,11 @@ class _Float:
         self.tolerance = tolerance
 
     def solve(self, cost: np.ndarray, A: sp.csr_matrix, b: np.ndarray) -> np.ndarray:
-        from scipy.optimize import linprog
+        from scipy.optimize import OptimizeResult, linprog
 
-        result = linprog(cost, A_eq=A, b_eq=b.astype(np.float64), bounds=(0, None), method="highs-ds",
+        # scipy-stubs type A_ub and A_eq as dense arrays only; HiGHS takes sparse matrices
+        result: OptimizeResult = linprog(cost, A_eq=A, b_eq=b.astype(np.float64), bounds=(0, None),  # type: ignore[call-overload]
+                                         method="highs-ds",
                          options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10})
         if result.status != 0 or result.x is None:
             raise SolverError(f"the LP over compatible SCMs failed: {result.message}")
@@ -267,12 +269,13 @@ class _Float:
 def _polish(x: np.ndarray, A: sp.csr_matrix, b: np.ndarray) -> np.ndarray:
     """Re-solve ``A x = b`` on the support of ``x`` by least squares; keep it when it stays non-negative."""
     support = np.flatnonzero(x > 1e-13)
+    clipped: np.ndarray = np.clip(x, 0, None)
     if support.size == 0:
-        return np.clip(x, 0, None)
+        return clipped
     sub = A[:, support].toarray()
     polished, *_ = np.linalg.lstsq(sub, b, rcond=None)
-    if polished.min(initial=0.0) < -1e-12 or np.abs(sub @ polished - b).max() > np.abs(A @ np.clip(x, 0, None) - b).max():
-        return np.clip(x, 0, None)
+    if polished.min(initial=0.0) < -1e-12 or np.abs(sub @ polished - b).max() > np.abs(A @ clipped - b).max():
+        return clipped
     out = np.zeros_like(x)
     out[support] = np.clip(polished, 0, None)
     return out

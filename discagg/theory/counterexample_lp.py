@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import linprog
+from scipy.optimize import OptimizeResult, linprog
 
 from discagg.core.coarsening import Coarsening
 from discagg.errors import DiscaggError
@@ -105,9 +105,11 @@ def fibre_lp(v: np.ndarray, u: np.ndarray, k: int, subsets: list[np.ndarray]) ->
 def _solve(c: np.ndarray, A_eq: sp.csr_matrix, b_eq: np.ndarray) -> np.ndarray | None:
     """One fibre LP by HiGHS (scipy): simplex, then without presolve, then interior point; None if all fail."""
     for method, options in (("highs", {}), ("highs-ds", {"presolve": False}), ("highs-ipm", {})):
-        res = linprog(c, A_eq=A_eq, b_eq=b_eq, bounds=(0, 1), method=method, options=options)
+        # scipy-stubs type A_ub and A_eq as dense arrays only; HiGHS takes sparse matrices
+        res: OptimizeResult = linprog(c, A_eq=A_eq, b_eq=b_eq, bounds=(0, 1), method=method, options=options)  # type: ignore[call-overload]
         if res.status == 0 and res.x is not None:
-            return np.clip(res.x, 0.0, 1.0)
+            clipped: np.ndarray = np.clip(res.x, 0.0, 1.0)
+            return clipped
     return None
 
 

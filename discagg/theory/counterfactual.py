@@ -107,8 +107,10 @@ def normalised_cpt(model: CausalModel, node: str, *, exact: bool = False) -> np.
     if exact:
         values = rational(cpt)
         total = values.sum(axis=-1, keepdims=True)
-        return values / total
-    return cpt / cpt.sum(axis=-1, keepdims=True)
+        fractions: np.ndarray = values / total
+        return fractions
+    normalised: np.ndarray = cpt / cpt.sum(axis=-1, keepdims=True)
+    return normalised
 
 
 def _macro(model: CausalModel, node: str) -> Coarsening | None:
@@ -123,7 +125,7 @@ def cause_coarsening(model: CausalModel, cause: str) -> Coarsening:
 
 
 def _b_states(model: CausalModel, adjust: tuple[str, ...]) -> list[int]:
-    return [(_macro(model, b).n_macro if _macro(model, b) else model.cardinality(b)) for b in adjust]  # type: ignore[union-attr]
+    return [macro.n_macro if (macro := _macro(model, b)) else model.cardinality(b) for b in adjust]
 
 
 def accumulate(keys: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
@@ -201,8 +203,8 @@ def counterfactual_joint(source: StructuralModel | CausalModel, where: Setting, 
     cards = {name: model.cardinality(name) for name in names} | {star: n}
     table = contract(factors, (star, cause, *adjust, effect), cards)
     for axis, b in enumerate(adjust, start=2):
-        if _macro(model, b):
-            table = _macro(model, b).push_forward(table, axis=axis)  # type: ignore[union-attr]
+        if macro := _macro(model, b):
+            table = macro.push_forward(table, axis=axis)
     if effect_map:
         table = effect_map.push_forward(table, axis=-1)
     return table.reshape(n, n, nb, kz)
@@ -230,7 +232,8 @@ class ConditionResiduals:
 
 
 def _divide(a: np.ndarray, b: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    return np.divide(a, b, out=np.zeros_like(a), where=np.broadcast_to(mask, a.shape))
+    quotient: np.ndarray = np.divide(a, b, out=np.zeros_like(a), where=np.broadcast_to(mask, a.shape))
+    return quotient
 
 
 def condition_residuals(J: np.ndarray, cause_map: Coarsening, support: float = 0.0) -> ConditionResiduals:

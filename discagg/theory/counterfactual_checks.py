@@ -122,10 +122,10 @@ def counterfactual_checks(name: str, agg: Aggregation, adjust: tuple[str, ...] |
         figure5, third = _figure5(agg)
         rows.append(Check(label, "hypothesis", "graph is Figure 5: X -> Y, X -> Z, Y -> Z, with Y the cause and Z the "
                           "effect", figure5, 0.0 if figure5 else 1.0))
-        if not figure5:
+        if not figure5 or third is None:  # _figure5 names the third node exactly when it holds
             return rows
-        model.coarsening(third)  # type: ignore[arg-type]
-        where = setting(model, agg.cause, agg.effect, (third,))  # type: ignore[arg-type]
+        model.coarsening(third)
+        where = setting(model, agg.cause, agg.effect, (third,))
     else:
         where = setting(model, agg.cause, agg.effect, adjust)
     tol = 0 if exact else agg.tolerance.equality

@@ -28,7 +28,8 @@ def dyadic_rows(rng: np.random.Generator, n: int, bits: int, size: tuple[int, ..
     deficit = scale - ints.sum(axis=-1)
     np.put_along_axis(ints, raw.argmax(axis=-1)[..., None],
                       np.take_along_axis(ints, raw.argmax(axis=-1)[..., None], axis=-1) + deficit[..., None], axis=-1)
-    return ints / scale
+    rounded: np.ndarray = ints / scale
+    return rounded
 
 
 def exact_conditional(rng: np.random.Generator, joint: np.ndarray, pz: np.ndarray, weights: np.ndarray,

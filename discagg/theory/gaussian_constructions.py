@@ -54,7 +54,8 @@ def natural_delta(model: GaussianModel) -> np.ndarray:
     >>> natural_delta(GaussianModel([0.0, 0.0], np.diag([1.0, 3.0]), alpha=[1.0, 2.0]))
     array([0.25, 0.75])
     """
-    return model.cov @ model.weights / model.var_xbar
+    delta: np.ndarray = model.cov @ model.weights / model.var_xbar
+    return delta
 
 
 def natural_realization(model: GaussianModel) -> GaussianRealization:
@@ -120,7 +121,8 @@ def orthogonal_part(model: GaussianModel) -> np.ndarray:
     array([-1.,  1.])
     """
     w = model.weights
-    return model.alpha - w * (w @ model.alpha) / (w @ w)
+    part: np.ndarray = model.alpha - w * (w @ model.alpha) / (w @ w)
+    return part
 
 
 def inhibiting_family(model: GaussianModel, target: LinearGaussian, slack: float) -> GaussianRealization:
@@ -226,7 +228,8 @@ def delta_for_beta(model: GaussianModel, beta: float) -> np.ndarray | None:
         tol = model.tolerance.equality
         return start if abs(beta - d) <= tol * max(abs(beta), abs(d)) else None
     v = orthogonal_part(model)
-    return start + (beta - d) / float(v @ v) * v
+    shift: np.ndarray = start + (beta - d) / float(v @ v) * v
+    return shift
 
 
 def parallel_to_weights(model: GaussianModel) -> bool:

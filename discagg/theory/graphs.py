@@ -24,7 +24,7 @@ def macro_name(node: str) -> str:
     return f"bar({node})"
 
 
-def amalgamated_graph(model: CausalModel) -> nx.DiGraph:
+def amalgamated_graph(model: CausalModel) -> nx.DiGraph[str]:
     """Definition 3: the micro DAG plus the macro node of each coarsened node and group.
 
     The aggregation ``S ↔ S̄`` is stored as an edge ``S → S̄`` with
@@ -38,7 +38,7 @@ def amalgamated_graph(model: CausalModel) -> nx.DiGraph:
     >>> sorted((u, v) for u, v, k in g.edges(data="kind") if k == "aggregation")
     [('HeartDisease', 'bar(HeartDisease)'), ('Lipids', 'bar(Lipids)')]
     """
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     clash = sorted(set(model.nodes) & {macro_name(n) for n in [*model.macro, *model.groups]})
     if clash:
         raise ModelError(None, "nodes", "node names distinct from the macro nodes' names 'bar(X)'", repr(clash))
@@ -52,7 +52,7 @@ def amalgamated_graph(model: CausalModel) -> nx.DiGraph:
     return graph
 
 
-def macro_intervention_graph(model: CausalModel, cause: str) -> nx.DiGraph:
+def macro_intervention_graph(model: CausalModel, cause: str) -> nx.DiGraph[str]:
     """Definition 5: the amalgamated graph after a macro intervention on ``cause``.
 
     ``cause`` is a coarsened node or a group. The edges into its nodes are
@@ -83,17 +83,18 @@ def macro_intervention_graph(model: CausalModel, cause: str) -> nx.DiGraph:
     return graph
 
 
-def macro_graph(model: CausalModel) -> nx.DiGraph:
+def macro_graph(model: CausalModel) -> nx.DiGraph[str]:
     """The DAG Ḡ over the macro variables: ``X̄_i → X̄_j`` when ``X_i → X_j``.
 
     Nodes without a coarsening stand for themselves, so no path of the micro
     graph is lost (Theorem 4.1 allows Ḡ to have more edges, never fewer).
     """
     rename = {n: macro_name(n) if n in model.macro else n for n in model.nodes}
-    return nx.relabel_nodes(nx.DiGraph(model.graph), rename)
+    relabelled: nx.DiGraph[str] = nx.relabel_nodes(nx.DiGraph(model.graph), rename)
+    return relabelled
 
 
-def satisfies_backdoor(graph: nx.DiGraph, cause: str, effect: str, adjust: Iterable[str]) -> tuple[bool, str]:
+def satisfies_backdoor(graph: nx.DiGraph[str], cause: str, effect: str, adjust: Iterable[str]) -> tuple[bool, str]:
     """Definition 12 (Pearl's back-door criterion) for ``adjust`` relative to (cause, effect).
 
     Returns ``(holds, reason)``.

@@ -80,7 +80,8 @@ class MacroModel:
 
 
 def _normalise(table: np.ndarray) -> np.ndarray:
-    return table / table.sum()
+    normalised: np.ndarray = table / table.sum()
+    return normalised
 
 
 def macro_model(agg: Aggregation, family: RealizationFamily | None = None, *, exact: bool = False) -> MacroModel:
@@ -217,7 +218,8 @@ def macro_witness(joint: np.ndarray, do: np.ndarray, defined: np.ndarray, cause_
 def _deviation(witness: StructuralModel, joint: np.ndarray, do: np.ndarray, defined: np.ndarray, exact: bool) -> Any:
     """The witness's largest deviation from ``joint`` and the defined rows of ``do``, from the witness itself."""
     model = witness.model
-    cause, effect = model.query.cause, model.query.effect  # type: ignore[union-attr]
+    assert model.query is not None  # every witness is built with its query
+    cause, effect = model.query.cause, model.query.effect
     K, M = joint.shape
     if exact:
         choice, weights = witness.responses(exact=True)
