@@ -94,11 +94,11 @@ class CausalPartition:
     model, cause, effect : str
     micro_states : tuple of str
         The cause's micro states (joint states for a group).
-    labels : (|X|,) int ndarray, read-only
+    labels : (``|X|``,) int ndarray, read-only
         The class of each micro state, numbered in the order of their first member.
     widths : (C,) ndarray, read-only
         Each class's largest range of ``P(Ȳ = ȳ | do(X = x))`` over its members.
-    kernel : (C, |Ȳ|) ndarray, read-only
+    kernel : (C, ``|Ȳ|``) ndarray, read-only
         ``P(Ȳ | do(x̄))`` of each class (its first member's row).
     effect_states : tuple of str
     tolerance : Tolerance

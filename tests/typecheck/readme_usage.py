@@ -167,3 +167,20 @@ def from_data() -> None:
     assert_type(test, InhibitingTest | None)
     assert test is not None and test.p_value > 0.05                # not rejected: "medium" was inhibiting (p 0.50)
     assert_type(test.p_value, float)
+
+
+def searching() -> None:
+    """``## Searching for meaningful macro variables``: the Python example."""
+    found = discagg.coarsen("net:sachs", "Raf,Mek:sum", "Erk,Akt:sum>=2", 4)
+    assert_type(found, discagg.CoarseningSearch)
+    given = found.given                                # the cause's own map (None without one)
+    assert given is not None
+    found.value, found.optimal, given.value            # 0.0, True, 0.0467...: the sum of levels
+    found.macro                                        # {'0': ['LOW,LOW', 'LOW,AVG'], '1': [...], ...}
+    model = found.to_model()                           # what --out writes; discagg.solve(model) is inhibiting
+    assert_type(model, discagg.CausalModel)
+    runs = discagg.coarsen("net:sachs", "Raf,Mek:sum", "Erk,Akt:sum>=2", 3, atoms="macro", contiguous=True)
+    runs.value, runs.method                            # 0.0106..., 'dynamic-programming'
+    part = discagg.causal_partition(discagg.load_model("net:sachs"), "Raf,Mek", "Erk,Akt:sum>=2")
+    assert_type(part, discagg.CausalPartition)
+    part.n_classes, part.clean                         # 3, True
