@@ -318,12 +318,14 @@ def _arrange(figure: "Figure", handles: Sequence[Any], title: str, content_width
 
 # -- |Ȳ| = 2, or one direction: a row per macro state ------------------------------------------------------
 
+_PLOT_WIDTH = 6.2  # inches of the interval axis
+
 
 def _interval_figure(panels: Sequence[ReachablePanel], projection: Projection, agg: Aggregation,
                      solution: Solution, title: str, show_draws: bool) -> "Figure":
     rows = len(panels)
     label_width = 0.25 + max(text_width(line, 8.5) for p in panels for line in _state_title(p).split("\n"))
-    plot_width = 6.2
+    plot_width = _PLOT_WIDTH
     content_height = 0.62 + 0.78 * rows
     figure = new_figure(label_width + plot_width, content_height)
     handles = _legend_handles(panels, solution, interval=True, show_draws=show_draws)
@@ -412,11 +414,20 @@ def _label_interval_points(axes: "Axes", panel: ReachablePanel, y: float, span: 
         else:
             groups.append((x, [panel.micro_states[i]]))
     level = 0
+    # the certificate's dashed line crosses the labels' height: a name it would cut goes to its side
+    line = float(panel.separating[0, 0]) if panel.separating is not None else None
+    per_inch = span / _PLOT_WIDTH
     for k, (x, names) in enumerate(groups):
         close = k > 0 and x - groups[k - 1][0] < 0.18 * span
         level = (level + 1) % 2 if close else 0
-        axes.text(x, y + 0.2 + 0.15 * level, _short(", ".join(names)), fontsize=7, ha="center", va="bottom",
-                  color=_HULL, gid=f"micro-label:{panel.state}", parse_math=False)
+        text = _short(", ".join(names))
+        at, ha = x, "center"
+        if line is not None:
+            half = (text_width(text, 7) / 2 + 0.06) * per_inch
+            if abs(line - x) < half:
+                at, ha = (line - 0.06 * per_inch, "right") if line > x else (line + 0.06 * per_inch, "left")
+        axes.text(at, y + 0.2 + 0.15 * level, text, fontsize=7, ha=ha, va="bottom", color=_HULL,
+                  gid=f"micro-label:{panel.state}", parse_math=False)
 
 
 # -- |Ȳ| = 3 (ternary) or two directions: a panel per macro state -------------------------------------------
@@ -601,6 +612,9 @@ def _label_plane_points(axes: "Axes", panel: ReachablePanel, view: tuple[float, 
                                                          panel.target) if a is not None]
     markers += list(to_pixels(panel.points))
     taken = [(float(m[0]) - 10, float(m[1]) - 10, float(m[0]) + 10, float(m[1]) + 10) for m in markers]
+    if panel.credible is not None:  # the posterior's region: a name should not cover it
+        corners = to_pixels(panel.credible)
+        taken.append((*corners.min(axis=0).tolist(), *corners.max(axis=0).tolist()))
     agg = renderer(figure)
     for corner in axes.texts:  # the corner names of a ternary plot
         if str(corner.get_gid()).startswith("corner:"):
