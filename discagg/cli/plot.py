@@ -29,8 +29,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                     "a ternary plot per macro state; more: the plane of two directions given by --project. Writes "
                     "a .png, .svg or .pdf file. With --data, the CPTs are fitted from DATA; --posterior N adds, "
                     "per macro state, the credible region of P(Ybar | xbar) at --level over N posterior draws of "
-                    "the CPTs (|Ybar| = 2: the equal-tailed interval; otherwise the hull of the deepest draws by "
-                    "convex-hull peeling), the draws as faint dots, and in how many draws an inhibiting "
+                    "the CPTs (on an interval the equal-tailed interval; in a ternary plot or plane the hull of the "
+                    "deepest draws by convex-hull peeling), the draws as faint dots, and in how many draws an inhibiting "
                     "realization exists. Needs matplotlib (pip install 'discagg[plot]').",
     )
     add_common(plot)
@@ -101,7 +101,7 @@ def _run_plot(args: argparse.Namespace) -> str:
 
 
 def _posterior_entry(post: Posterior, k: int, picture: str) -> dict[str, Any]:
-    """What the picture of macro state ``k`` says of the posterior: the feasible draws and the region's size."""
+    """What the picture of macro state ``k`` says of the posterior: the feasible draws and what the region is."""
     counted = post.inhibiting_draws(k)
     return {"draws": None if counted is None else counted[1], "feasible": None if counted is None else counted[0],
             "p_inhibiting": post.p_inhibiting(k), "level": post.level,
