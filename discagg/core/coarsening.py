@@ -287,7 +287,8 @@ class Coarsening:
         weights : (n,) ndarray, optional
             Multiply the slice of each micro state by its weight first (e.g. a
             realization's weights times the kernel's rows), without forming the
-            weighted array.
+            weighted array; micro states of weight zero are not read (each
+            fibre's sum is over the others, in micro-state order).
 
         Returns
         -------
@@ -331,7 +332,7 @@ class Coarsening:
         row_bytes = max(1, p.nbytes // max(1, self.n_micro))
         bounds = np.append(starts, self.n_micro)
         out_shape = p.shape[:axis] + (self.n_macro,) + p.shape[axis + 1:]
-        out = np.empty(out_shape, dtype=np.float64)
+        out = np.zeros(out_shape, dtype=np.float64)
         first = 0
         while first < self.n_macro:
             last = first + 1  # the fibres [first, last) form one block
@@ -339,11 +340,25 @@ class Coarsening:
                 last += 1
             rows = slice(int(bounds[first]), int(bounds[last]))
             index = np.arange(rows.start, rows.stop) if order is None else order[rows]
+            segments = bounds[first:last] - bounds[first]
+            targets = np.arange(first, last)
+            if weights is not None:
+                # A micro state of weight zero is skipped: its slice would add 0 to its fibre's sum. Only
+                # the others are read, in micro-state order, as mixture() in the gap LP sums a support.
+                keep = weights[index] != 0
+                if not keep.all():
+                    fibre_of = np.repeat(np.arange(last - first), np.diff(np.append(segments, len(index))))[keep]
+                    index = index[keep]
+                    if index.size == 0:
+                        first = last
+                        continue
+                    starts_kept = np.flatnonzero(np.r_[True, fibre_of[1:] != fibre_of[:-1]])
+                    segments, targets = starts_kept, first + fibre_of[starts_kept]
             block = np.take(p, index, axis=axis)
             if weights is not None:
                 block *= weights[index].reshape((-1,) + (1,) * (p.ndim - axis - 1))
-            sums = np.add.reduceat(block, bounds[first:last] - bounds[first], axis=axis)
-            out[(slice(None),) * axis + (slice(first, last),)] = sums
+            sums = np.add.reduceat(block, segments, axis=axis)
+            out[(slice(None),) * axis + (targets,)] = sums
             first = last
         return out
 

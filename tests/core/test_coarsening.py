@@ -74,11 +74,18 @@ def test_push_forward_in_blocks_equals_the_sum_over_each_fibre(n, k, axis, seed,
     shape = [3, 2, 4]
     shape[axis] = n
     p = rng.random(shape)
-    weights = rng.random(n) if weighted else None
+    weights = np.where(rng.random(n) < 0.7, rng.random(n), 0.0) if weighted else None
     scaled = p if weights is None else p * weights.reshape((-1,) + (1,) * (2 - axis))
-    order = np.concatenate([coarsening.fibre(j) for j in range(coarsening.n_macro)])
-    starts = np.cumsum([0] + [len(coarsening.fibre(j)) for j in range(coarsening.n_macro - 1)])
-    expected = np.add.reduceat(np.take(scaled, order, axis=axis), starts, axis=axis)  # one gathered copy
+    # one gathered copy of every micro state (weighted: of those of non-zero weight), summed fibre by fibre
+    fibres = [coarsening.fibre(j) for j in range(coarsening.n_macro)]
+    if weights is not None:
+        fibres = [f[weights[f] != 0] for f in fibres]
+    order = np.concatenate(fibres)
+    starts = np.cumsum([0] + [len(f) for f in fibres[:-1]])
+    nonempty = np.array([len(f) > 0 for f in fibres])
+    gathered = np.add.reduceat(np.take(scaled, order, axis=axis), starts[nonempty], axis=axis) if order.size else 0
+    expected = np.zeros(scaled.shape[:axis] + (coarsening.n_macro,) + scaled.shape[axis + 1:])
+    expected[(slice(None),) * axis + (np.flatnonzero(nonempty),)] = gathered
     np.testing.assert_allclose(expected, np.stack([np.take(scaled, coarsening.fibre(j), axis=axis).sum(axis=axis)
                                                    for j in range(coarsening.n_macro)], axis=axis), rtol=1e-13)
     with pytest.MonkeyPatch.context() as patch:

@@ -2,11 +2,12 @@
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from discagg import Coarsening
 from discagg.solvers.cvx import gap_cvxpy
-from discagg.solvers.gap_lp import maximal_support, min_gap, min_gap_full, polish, vertex
+from discagg.solvers.gap_lp import maximal_support, min_gap, min_gap_full, mixture, polish, vertex
 
 AGREE = 1e-9  # LP optimality tolerances are 1e-10; values agree far below DEFAULT_TOLERANCE.equality
 
@@ -108,3 +109,39 @@ def test_maximal_support_finds_the_smallest_face():
     assert maximal_support(K, np.array([0.5, 0.5, 0.0])).tolist() == [True, True, False, True, False]
     assert maximal_support(K, np.array([0.3, 0.3, 0.4])).all()
     assert maximal_support(K, np.array([1.0, 0.0, 0.0])).tolist() == [True, False, False, False, False]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(1, 60), st.integers(1, 6), st.integers(1, 5), st.integers(0, 2**32 - 1), st.floats(0.0, 1.0))
+def test_mixture_is_bitwise_what_the_reverification_sums(m, d, k, seed, density):
+    # Aggregation.interventional sums q_x K[x] per fibre with Coarsening.push_forward(weights=q); the gap LP's
+    # mixture() sums a fibre's support. Equal bits, so that both give a realization the same verdict.
+    rng = np.random.default_rng(seed)
+    K = rng.dirichlet(np.ones(d), size=m) * rng.choice([1.0, 1e-300, 1e300], size=(m, 1))
+    K[rng.random((m, d)) < 0.2] = 0.0
+    k = min(k, m)
+    assignment = rng.integers(0, k, size=m)
+    assignment[:k] = rng.permutation(k)
+    pi = Coarsening.from_assignment("X", [f"x{i}" for i in range(m)], [f"m{j}" for j in range(k)], assignment)
+    q = np.where(rng.random(m) < density, rng.random(m), 0.0)
+    pushed = pi.push_forward(K, axis=0, weights=q)
+    for j in range(k):
+        fibre = pi.fibre(j)
+        support = np.flatnonzero(q[fibre])
+        shuffled = rng.permutation(support.size)  # the order the support comes in does not matter
+        assert np.array_equal(mixture(K[fibre], support[shuffled], q[fibre][support][shuffled]), pushed[j])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 300), st.integers(1, 5), st.integers(0, 2**32 - 1), st.sampled_from([1, 7, 1 << 15]))
+def test_initial_columns_in_blocks_are_the_whole_fibre_picks(m, d, seed, rows):
+    # Ties are common (rounded entries): the first occurrence wins in both.
+    import discagg.solvers.gap_lp as module
+
+    rng = np.random.default_rng(seed)
+    K = np.round(rng.dirichlet(np.ones(d), size=m), 1)
+    o = np.round(rng.dirichlet(np.ones(d)), 1)
+    expected = np.unique(np.concatenate([K.argmax(axis=0), K.argmin(axis=0), [np.abs(K - o).sum(axis=1).argmin()]]))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(module, "_SCAN_ROWS", rows)
+        assert np.array_equal(module._initial_columns(K, o), expected)
