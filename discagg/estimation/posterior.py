@@ -270,11 +270,19 @@ class Posterior:
         """The smallest gap over all realizations of macro state ``k`` (solve)."""
         return self._interval("min_gap", k)
 
-    def p_inhibiting(self, k: int) -> float | None:
-        """The fraction of draws in which an inhibiting realization of macro state ``k`` exists."""
+    def inhibiting_draws(self, k: int) -> tuple[int, int] | None:
+        """``(i, n)``: in ``i`` of the ``n`` draws where ``P(x̄) > 0`` an inhibiting realization of ``k`` exists.
+
+        None when no draw supports ``k``. Needs the ``solve`` question.
+        """
         gaps = self.values["min_gap"][:, k]
         gaps = gaps[~np.isnan(gaps)]
-        return float(np.mean(gaps <= self.tolerance.equality)) if gaps.size else None
+        return (int(np.count_nonzero(gaps <= self.tolerance.equality)), int(gaps.size)) if gaps.size else None
+
+    def p_inhibiting(self, k: int) -> float | None:
+        """The fraction of draws in which an inhibiting realization of macro state ``k`` exists."""
+        counted = self.inhibiting_draws(k)
+        return None if counted is None else counted[0] / counted[1]
 
     def observational(self, k: int) -> dict[str, Interval | None]:
         """``P(ȳ | x̄)`` for every ``ȳ``."""

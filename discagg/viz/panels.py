@@ -56,6 +56,18 @@ class ReachablePanel:
         The certificate ``c`` itself.
     gap : float or None
         The TV gap of the solved realization (irreducible when infeasible).
+    draws : (n, k) ndarray or None
+        With a posterior (:mod:`discagg.viz.credible`): every draw's ``P(Ȳ | x̄)``,
+        projected (the draws where ``P(x̄) > 0``).
+    credible : (h, k) ndarray or None
+        Their credible region at ``level``: ``[[lower], [upper]]`` for an
+        interval, else the vertices of a polygon (one or two rows if degenerate).
+    held : int or None
+        How many of the draws the region holds.
+    feasible : (int, int) or None
+        ``(i, n)``: an inhibiting realization exists in ``i`` of ``n`` draws.
+    level : float or None
+        The credible level.
     """
 
     state: str
@@ -71,6 +83,11 @@ class ReachablePanel:
     separating: np.ndarray | None = field(default=None, repr=False)
     certificate: np.ndarray | None = field(default=None, repr=False)
     gap: float | None = None
+    draws: np.ndarray | None = field(default=None, repr=False)
+    credible: np.ndarray | None = field(default=None, repr=False)
+    held: int | None = None
+    feasible: tuple[int, int] | None = None
+    level: float | None = None
 
 
 def choose_states(names: Sequence[str], wanted: Sequence[str] | None, *, option: str = "--state",

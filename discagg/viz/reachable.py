@@ -12,6 +12,11 @@ the irreducible gap:
 - |Ȳ| = 3: a panel per macro state, the hull as a polygon in the simplex (ternary);
 - otherwise, or when asked: a panel per macro state in the plane of two
   directions (:mod:`discagg.viz.projection`), named on the axes.
+
+With a :class:`~discagg.estimation.posterior.Posterior` of the CPTs (from
+data), each panel also shows the credible region of the observational
+``P(Ȳ | x̄)`` over the draws, the draws themselves as faint dots, and in how
+many draws an inhibiting realization exists (:mod:`discagg.viz.credible`).
 """
 
 from __future__ import annotations
@@ -26,12 +31,15 @@ from discagg.core.model import CausalModel
 from discagg.errors import ModelError
 from discagg.solvers.solution import Solution
 from discagg.viz.backend import LEGEND_STYLE, fit_legend, fit_title, new_figure, renderer, text_width
+from discagg.viz.credible import DRAWS_SHOWN
 from discagg.viz.panels import ReachablePanel, reachable_panels
 from discagg.viz.projection import Projection, projection_for
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+    from discagg.estimation.posterior import Posterior
 
 __all__ = ["reachable", "LABEL_LIMIT"]
 
@@ -45,6 +53,9 @@ _SOLVED = "#009e73"
 _TARGET = "#cc79a7"
 _CERTIFICATE = "#c8102e"
 _GAP = "#7b3294"
+_CREDIBLE = "0.25"
+_CREDIBLE_FILL = "0.55"
+_DRAW = "0.45"
 _STYLE: dict[str, dict[str, Any]] = {
     "observational": {"marker": "D", "s": 36, "color": _OBSERVED, "zorder": 6},
     "natural": {"marker": "o", "s": 120, "facecolors": "none", "edgecolors": _NATURAL, "linewidths": 1.8,
@@ -52,6 +63,7 @@ _STYLE: dict[str, dict[str, Any]] = {
     "solved": {"marker": "+", "s": 170, "color": _SOLVED, "linewidths": 2.2, "zorder": 7},
     "target": {"marker": "*", "s": 110, "color": _TARGET, "zorder": 6},
     "micro": {"marker": "o", "s": 14, "color": _HULL, "zorder": 4},
+    "draw": {"marker": ".", "s": 5, "color": _DRAW, "alpha": 0.25, "linewidths": 0, "zorder": 3},
 }
 _SOLVED_WORDS = {"max-gap": "most inducing realization", "target": "realization reaching the target"}
 
@@ -67,6 +79,8 @@ def reachable(
     states: Sequence[str] | None = None,
     project: str | Sequence[str] | Mapping[str, Mapping[str, float]] | Projection | None = None,
     title: str | None = None,
+    posterior: Posterior | None = None,
+    show_draws: bool = True,
 ) -> "Figure":
     """Draw, per macro state of the cause, the ``P(Ȳ | do(x̄))`` that micro-realizations reach.
 
@@ -91,7 +105,18 @@ def reachable(
         ``"ybar"`` or ``"ybar,ybar"`` (the probabilities of those macro states);
         ``{label: {ybar: value}}`` with one or two directions; or a Projection.
     title : str, optional
-        Default: the model, the cause and the effect.
+        Default: the model, the cause and the effect (and the posterior's draws, seed and prior).
+    posterior : Posterior, optional
+        Posterior draws of the CPTs for the same model, cause and effect
+        (:func:`~discagg.posterior`; the model drawn is then the fitted one,
+        :func:`~discagg.fit`, whose posterior-mean CPTs give the points). Adds
+        per panel the credible region of ``P(Ȳ | x̄)`` at the posterior's
+        level (an equal-tailed interval, or the hull of the deepest draws:
+        :mod:`discagg.viz.credible`) and, when the posterior answers ``solve``,
+        "feasible in i of n draws" to the panel's title.
+    show_draws : bool
+        With a posterior: draw every draw's ``P(Ȳ | x̄)`` as a faint dot (at
+        most :data:`~discagg.viz.credible.DRAWS_SHOWN`, the first ones).
 
     Returns
     -------
@@ -104,7 +129,7 @@ def reachable(
     ------
     ModelError
         Bad cause, effect, states or projection; a Solution without its model,
-        or of another pair.
+        or of another pair; a posterior of another model or pair.
     DiscaggError
         When matplotlib is not installed.
 
@@ -119,13 +144,28 @@ def reachable(
     if not isinstance(project, Projection):
         project = projection_for(agg.effect_map.macro_states, project)
     panels = reachable_panels(agg, solution, project, states)
+    if posterior is not None:
+        from discagg.estimation.posterior import Posterior
+        from discagg.viz.credible import with_posterior
+
+        if not isinstance(posterior, Posterior):
+            raise ModelError(None, "posterior", "a Posterior (discagg.posterior)", type(posterior).__name__)
+        panels = with_posterior(panels, agg, posterior, project)
     new_figure(1, 1)  # the missing-matplotlib error, after the input errors
     if title is None:
         title = (f"{agg.model.name}: P(Ȳ | do(x̄)) reachable by micro-realizations of x̄\n"
                  f"cause X̄ = {agg.cause}, effect Ȳ = {agg.effect}; {_solved_words(solution.objective)}")
+        if posterior is not None:
+            title += "\n" + _posterior_words(posterior)
     if project.kind == "interval":
-        return _interval_figure(panels, project, agg, solution, title)
-    return _plane_figure(panels, project, agg, solution, title)
+        return _interval_figure(panels, project, agg, solution, title, show_draws)
+    return _plane_figure(panels, project, agg, solution, title, show_draws)
+
+
+def _posterior_words(posterior: Posterior) -> str:
+    ess = f", equivalent sample size {posterior.ess:g}" if posterior.prior == "bdeu" else ""
+    return (f"CPTs from {posterior.rows} rows (prior {posterior.prior}{ess}): the posterior mean and "
+            f"{posterior.draws} draws (seed {posterior.seed})")
 
 
 def _resolve(source: Solution | Aggregation | CausalModel, aggregation: Aggregation | CausalModel | None,
@@ -162,7 +202,33 @@ def _state_title(panel: ReachablePanel) -> str:
     tail = panel.status
     if panel.gap is not None and panel.status not in ("inhibiting", "reachable"):
         tail += f", gap {panel.gap:.3g}" + (" (irreducible)" if panel.status == "infeasible" else "")
-    return f"{head}\n{tail}"
+    return f"{head}\n{tail}" + _feasible_line(panel)
+
+
+def _feasible_line(panel: ReachablePanel) -> str:
+    """``"\\nfeasible in i of n draws (p%)"``, or nothing without a posterior that answers solve.
+
+    >>> from discagg.viz.panels import ReachablePanel
+    >>> _feasible_line(ReachablePanel("low", 0.2, "infeasible", (), np.zeros((1, 1)), np.zeros((1, 1)),
+    ...                               feasible=(997, 1000)))
+    '\\nfeasible in 997 of 1000 draws (99.7%)'
+    """
+    if panel.feasible is None:
+        return ""
+    i, n = panel.feasible
+    return f"\nfeasible in {i} of {n} draws ({_percent(i, n)})"
+
+
+def _percent(i: int, n: int) -> str:
+    """``i / n`` in percent, never rounded to 0% or 100% unless it is.
+
+    >>> _percent(0, 7), _percent(1, 3), _percent(1, 5000), _percent(4999, 5000), _percent(5, 5)
+    ('0%', '33.3%', '<0.1%', '>99.9%', '100%')
+    """
+    if i in (0, n):
+        return f"{100 * i // n}%"
+    p = 100 * i / n
+    return "<0.1%" if p < 0.05 else (">99.9%" if p >= 99.95 else f"{p:.1f}%".replace(".0%", "%"))
 
 
 def _axis_label(projection: Projection, i: int, effect: str) -> str:
@@ -172,7 +238,9 @@ def _axis_label(projection: Projection, i: int, effect: str) -> str:
     return f"{label}   (f · P(Ȳ | ·))"
 
 
-def _legend_handles(panels: Sequence[ReachablePanel], solution: Solution, interval: bool) -> list[Any]:
+def _legend_handles(panels: Sequence[ReachablePanel], solution: Solution, interval: bool,
+                    show_draws: bool = False) -> list[Any]:
+    from matplotlib.colors import to_rgba
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -187,8 +255,24 @@ def _legend_handles(panels: Sequence[ReachablePanel], solution: Solution, interv
                                 label="reachable P(Ȳ | do(x̄)): hull of the fibre's micro interventions")]
     micro = {**_STYLE["micro"], "marker": "|", "s": 90} if interval else _STYLE["micro"]
     handles.append(marker(micro, "P(Ȳ | do(X = x)) of a micro state x of the fibre"))
+    posterior = [p for p in panels if p.credible is not None]
     if any(p.observational is not None for p in panels):
-        handles.append(marker(_STYLE["observational"], "observational P(Ȳ | x̄)"))
+        handles.append(marker(_STYLE["observational"], "observational P(Ȳ | x̄)"
+                              + (" (posterior-mean CPTs)" if posterior else "")))
+    if posterior:
+        level = f"{100 * (posterior[0].level or 0.0):g}%"
+        n = max(len(p.draws) for p in posterior if p.draws is not None)
+        if interval:
+            handles.append(Line2D([], [], color=_CREDIBLE, linewidth=2.2, marker="|", markersize=9,
+                                  markeredgewidth=2.2, label=f"{level} credible interval of P(Ȳ | x̄): equal-tailed, "
+                                                             f"over {n} posterior draws"))
+        else:
+            handles.append(Patch(facecolor=to_rgba(_CREDIBLE_FILL, 0.3), edgecolor=_CREDIBLE, linewidth=1.1,
+                                 label=f"{level} credible region of P(Ȳ | x̄): hull of the {level} deepest of {n} "
+                                       f"posterior draws (convex-hull peeling)"))
+        if show_draws:
+            handles.append(marker({**_STYLE["draw"], "s": 30, "color": to_rgba(_DRAW, 0.6)},
+                                  "P(Ȳ | x̄) of one posterior draw of the CPTs"))
     if any(p.natural is not None for p in panels):
         handles.append(marker(_STYLE["natural"], "natural realization P(X | x̄)"))
     if any(p.target is not None for p in panels):
@@ -234,20 +318,22 @@ def _arrange(figure: "Figure", handles: Sequence[Any], title: str, content_width
 
 # -- |Ȳ| = 2, or one direction: a row per macro state ------------------------------------------------------
 
+_PLOT_WIDTH = 6.2  # inches of the interval axis
+
 
 def _interval_figure(panels: Sequence[ReachablePanel], projection: Projection, agg: Aggregation,
-                     solution: Solution, title: str) -> "Figure":
+                     solution: Solution, title: str, show_draws: bool) -> "Figure":
     rows = len(panels)
     label_width = 0.25 + max(text_width(line, 8.5) for p in panels for line in _state_title(p).split("\n"))
-    plot_width = 6.2
+    plot_width = _PLOT_WIDTH
     content_height = 0.62 + 0.78 * rows
     figure = new_figure(label_width + plot_width, content_height)
-    handles = _legend_handles(panels, solution, interval=True)
+    handles = _legend_handles(panels, solution, interval=True, show_draws=show_draws)
     left, bottom, width, height = _arrange(figure, handles, title, label_width + plot_width + 0.25, content_height)
     inches = figure.get_figwidth()
     axes = figure.add_axes((left + label_width / inches, bottom + 0.5 / figure.get_figheight(),
                             plot_width / inches, height - 0.55 / figure.get_figheight()))
-    values = [v for p in panels for v in _values(p)]
+    values = [v for p in panels for v in _values(p, show_draws)]
     axes.set_xlim(*_limits(values, projection.probabilities))
     axes.set_ylim(-rows + 0.45, 0.55)
     axes.set_yticks([-i for i in range(rows)], [_state_title(p) for p in panels], fontsize=8.5)
@@ -260,12 +346,13 @@ def _interval_figure(panels: Sequence[ReachablePanel], projection: Projection, a
         axes.spines[spine].set_visible(False)
     span = np.diff(axes.get_xlim())[0]
     for i, panel in enumerate(panels):
-        _interval_row(axes, panel, -float(i), span)
+        _interval_row(axes, panel, -float(i), span, show_draws)
     return figure
 
 
-def _values(panel: ReachablePanel) -> list[float]:
-    arrays = [panel.points, panel.observational, panel.natural, panel.solved, panel.target, panel.separating]
+def _values(panel: ReachablePanel, show_draws: bool = False) -> list[float]:
+    arrays = [panel.points, panel.observational, panel.natural, panel.solved, panel.target, panel.separating,
+              panel.credible, panel.draws[:DRAWS_SHOWN] if show_draws and panel.draws is not None else None]
     return [float(v) for a in arrays if a is not None for v in np.ravel(a)]
 
 
@@ -278,10 +365,17 @@ def _limits(values: Sequence[float], probabilities: bool) -> tuple[float, float]
     return lo, hi
 
 
-def _interval_row(axes: "Axes", panel: ReachablePanel, y: float, span: float) -> None:
+def _interval_row(axes: "Axes", panel: ReachablePanel, y: float, span: float, show_draws: bool) -> None:
     from matplotlib.patches import Rectangle
 
     s = panel.state
+    if show_draws and panel.draws is not None:  # a faint strip across the row, spread by a fixed sequence
+        shown = panel.draws[:DRAWS_SHOWN, 0]
+        spread = ((np.arange(len(shown)) * 0.6180339887498949) % 1.0 - 0.5) * 0.22
+        axes.scatter(shown, y + spread, gid=f"draws:{s}", **_STYLE["draw"])
+    if panel.credible is not None:
+        axes.plot(panel.credible[:, 0], [y, y], color=_CREDIBLE, linewidth=2.2, marker="|", markersize=11,
+                  markeredgewidth=2.2, solid_capstyle="butt", zorder=5, gid=f"credible:{s}")
     lo, hi = float(panel.hull[0, 0]), float(panel.hull[-1, 0])
     axes.add_patch(Rectangle((lo, y - 0.13), hi - lo, 0.26, facecolor=_HULL_FILL, edgecolor=_HULL, linewidth=1.4,
                              zorder=2, gid=f"hull:{s}"))
@@ -320,18 +414,27 @@ def _label_interval_points(axes: "Axes", panel: ReachablePanel, y: float, span: 
         else:
             groups.append((x, [panel.micro_states[i]]))
     level = 0
+    # the certificate's dashed line crosses the labels' height: a name it would cut goes to its side
+    line = float(panel.separating[0, 0]) if panel.separating is not None else None
+    per_inch = span / _PLOT_WIDTH
     for k, (x, names) in enumerate(groups):
         close = k > 0 and x - groups[k - 1][0] < 0.18 * span
         level = (level + 1) % 2 if close else 0
-        axes.text(x, y + 0.2 + 0.15 * level, _short(", ".join(names)), fontsize=7, ha="center", va="bottom",
-                  color=_HULL, gid=f"micro-label:{panel.state}", parse_math=False)
+        text = _short(", ".join(names))
+        at, ha = x, "center"
+        if line is not None:
+            half = (text_width(text, 7) / 2 + 0.06) * per_inch
+            if abs(line - x) < half:
+                at, ha = (line - 0.06 * per_inch, "right") if line > x else (line + 0.06 * per_inch, "left")
+        axes.text(at, y + 0.2 + 0.15 * level, text, fontsize=7, ha=ha, va="bottom", color=_HULL,
+                  gid=f"micro-label:{panel.state}", parse_math=False)
 
 
 # -- |Ȳ| = 3 (ternary) or two directions: a panel per macro state -------------------------------------------
 
 
 def _plane_figure(panels: Sequence[ReachablePanel], projection: Projection, agg: Aggregation,
-                  solution: Solution, title: str) -> "Figure":
+                  solution: Solution, title: str, show_draws: bool) -> "Figure":
     n = len(panels)
     columns = min(n, 3)
     rows = -(-n // columns)
@@ -339,7 +442,7 @@ def _plane_figure(panels: Sequence[ReachablePanel], projection: Projection, agg:
     size = 3.2
     # room around each panel: its title above; tick labels and axis labels below and left
     above, below, beside = 0.55, (0.1 if ternary else 0.6), (0.1 if ternary else 0.75)
-    handles = _legend_handles(panels, solution, interval=False)
+    handles = _legend_handles(panels, solution, interval=False, show_draws=show_draws)
     if not ternary:
         from matplotlib.patches import Patch
 
@@ -347,6 +450,8 @@ def _plane_figure(panels: Sequence[ReachablePanel], projection: Projection, agg:
                                                                        "over Ȳ), projected"))
     if any(p.certificate is not None and p.separating is None for p in panels):
         above += 0.17  # a third title line: the certificate has no line here
+    if any(p.feasible is not None for p in panels):
+        above += 0.17  # and one for the feasible draws
     cell_w, cell_h = size + beside + 0.15, size + above + below
     figure = new_figure(columns * cell_w, rows * cell_h)
     left, bottom, width, height = _arrange(figure, handles, title, columns * cell_w, rows * cell_h)
@@ -357,7 +462,7 @@ def _plane_figure(panels: Sequence[ReachablePanel], projection: Projection, agg:
         x0 = left + (c * cell_w + beside) / fw
         y0 = bottom + ((rows - 1 - r) * cell_h + below) / fh
         axes = figure.add_axes((x0, y0, size / fw, size / fh))
-        _plane_panel(axes, panel, projection, region, agg.effect, ternary)
+        _plane_panel(axes, panel, projection, region, agg.effect, ternary, show_draws)
     return figure
 
 
@@ -367,7 +472,7 @@ _ZOOM_BELOW = 0.3  # zoom in when the content spans less than this (the triangle
 
 
 def _plane_panel(axes: "Axes", panel: ReachablePanel, projection: Projection, region: np.ndarray,
-                 effect: str, ternary: bool) -> None:
+                 effect: str, ternary: bool, show_draws: bool) -> None:
     from matplotlib.patches import Polygon
 
     heading = _state_title(panel)
@@ -376,7 +481,7 @@ def _plane_panel(axes: "Axes", panel: ReachablePanel, projection: Projection, re
     axes.set_title(heading, fontsize=8.5, parse_math=False)
     axes.add_patch(Polygon(region, closed=True, facecolor="none", edgecolor="0.55", linewidth=0.9, zorder=1,
                            gid="simplex"))
-    content = _content_box(panel)
+    content = _content_box(panel, show_draws)
     if ternary:
         _ternary_frame(axes, projection)
         axes.set_xlim(_TERNARY_VIEW[0], _TERNARY_VIEW[2])
@@ -393,11 +498,11 @@ def _plane_panel(axes: "Axes", panel: ReachablePanel, projection: Projection, re
         axes.set_xlim(view[0], view[2])
         axes.set_ylim(view[1], view[3])
         zoom = False
-    _plane_content(axes, panel, "")
+    _plane_content(axes, panel, "", show_draws)
     if zoom:
         inset = axes.inset_axes(_ZOOM_BOX, transform=axes.transData)
         inset.add_patch(Polygon(region, closed=True, facecolor="none", edgecolor="0.55", linewidth=0.9, zorder=1))
-        _plane_content(inset, panel, "zoom-")
+        _plane_content(inset, panel, "zoom-", show_draws)
         view = _padded(content, 0.25, 0.004, square=True)
         inset.set_xlim(view[0], view[2])
         inset.set_ylim(view[1], view[3])
@@ -412,7 +517,8 @@ def _plane_panel(axes: "Axes", panel: ReachablePanel, projection: Projection, re
         _label_plane_points(axes, panel, None, inward=ternary)
 
 
-def _plane_content(axes: "Axes", panel: ReachablePanel, prefix: str) -> None:
+def _plane_content(axes: "Axes", panel: ReachablePanel, prefix: str, show_draws: bool) -> None:
+    from matplotlib.colors import to_rgba
     from matplotlib.patches import Polygon
 
     s = panel.state
@@ -424,6 +530,18 @@ def _plane_content(axes: "Axes", panel: ReachablePanel, prefix: str) -> None:
         axes.plot(hull[:, 0], hull[:, 1], color=_HULL, linewidth=3.0, solid_capstyle="round", zorder=2,
                   gid=f"{prefix}hull:{s}")
     axes.scatter(panel.points[:, 0], panel.points[:, 1], gid=f"{prefix}micro:{s}", **_STYLE["micro"])
+    if show_draws and panel.draws is not None:
+        shown = panel.draws[:DRAWS_SHOWN]
+        axes.scatter(shown[:, 0], shown[:, 1], gid=f"{prefix}draws:{s}", **_STYLE["draw"])
+    if panel.credible is not None:
+        if len(panel.credible) >= 3:  # filled under the markers, outlined over them (a small region stays seen)
+            axes.add_patch(Polygon(panel.credible, closed=True, facecolor=to_rgba(_CREDIBLE_FILL, 0.3),
+                                   edgecolor="none", zorder=3, gid=f"{prefix}credible:{s}"))
+            axes.add_patch(Polygon(panel.credible, closed=True, facecolor="none", edgecolor=_CREDIBLE,
+                                   linewidth=1.1, zorder=8))
+        else:
+            axes.plot(panel.credible[:, 0], panel.credible[:, 1], color=_CREDIBLE, linewidth=2.0, marker="|",
+                      solid_capstyle="round", zorder=3, gid=f"{prefix}credible:{s}")
     if panel.separating is not None:
         axes.plot(panel.separating[:, 0], panel.separating[:, 1], color=_CERTIFICATE, linestyle="--",
                   linewidth=1.4, zorder=3, gid=f"{prefix}certificate:{s}")
@@ -436,10 +554,12 @@ def _plane_content(axes: "Axes", panel: ReachablePanel, prefix: str) -> None:
             axes.scatter([point[0]], [point[1]], gid=f"{prefix}{key}:{s}", **_STYLE[key])
 
 
-def _content_box(panel: ReachablePanel) -> tuple[float, float, float, float]:
-    """The bounding box of the hull and the points drawn on it."""
+def _content_box(panel: ReachablePanel, show_draws: bool = False) -> tuple[float, float, float, float]:
+    """The bounding box of the hull and the points drawn on it (the posterior's region and draws included)."""
+    draws = panel.draws[:DRAWS_SHOWN] if show_draws and panel.draws is not None else None
     points = np.vstack([panel.points] + [np.atleast_2d(a) for a in (panel.observational, panel.natural,
-                                                                     panel.solved, panel.target) if a is not None])
+                                                                     panel.solved, panel.target, panel.credible,
+                                                                     draws) if a is not None])
     lo, hi = points.min(axis=0), points.max(axis=0)
     return float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])
 
@@ -492,6 +612,9 @@ def _label_plane_points(axes: "Axes", panel: ReachablePanel, view: tuple[float, 
                                                          panel.target) if a is not None]
     markers += list(to_pixels(panel.points))
     taken = [(float(m[0]) - 10, float(m[1]) - 10, float(m[0]) + 10, float(m[1]) + 10) for m in markers]
+    if panel.credible is not None:  # the posterior's region: a name should not cover it
+        corners = to_pixels(panel.credible)
+        taken.append((*corners.min(axis=0).tolist(), *corners.max(axis=0).tolist()))
     agg = renderer(figure)
     for corner in axes.texts:  # the corner names of a ternary plot
         if str(corner.get_gid()).startswith("corner:"):
