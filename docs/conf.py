@@ -63,11 +63,5 @@ numpydoc_validation_checks = {
 }
 numpydoc_validation_exclude = {
     r"\.[A-Z][A-Z0-9_]+$",  # module constants: numpydoc would validate the docstring of their type (str, tuple)
-    r"^discagg\.plot\.reachable$",  # temporary: rewritten on the pictures branch (its objective and cost lack types)
 }
 
-# Temporary, for the docstrings of discagg/viz (being rewritten on another branch): a cardinality |Ȳ|
-# written bare in a numpydoc type line would be read as a reStructuredText substitution.
-rst_prolog = """
-.. |Ȳ| replace:: \\|Ȳ\\|
-"""

@@ -68,7 +68,7 @@ def graph_to_draw(
     *,
     intervene: str | None = None,
     max_nodes: int = MAX_NODES,
-) -> tuple[nx.DiGraph, nx.DiGraph, dict[str, str]]:
+) -> tuple[nx.DiGraph[str], nx.DiGraph[str], dict[str, str]]:
     """The graph :func:`draw` draws, the graph that lays it out, and what is highlighted.
 
     Returns
@@ -111,7 +111,7 @@ def graph_to_draw(
     drawn = layout if intervene is None else macro_intervention_graph(model, intervene)
     if intervene is not None:
         drawn.graph["intervene"] = intervene
-    micro = [n for n, level in layout.nodes(data="level") if level == "micro"]
+    micro = [n for n, level in ((n, str(d["level"])) for n, d in layout.nodes(data=True)) if level == "micro"]
     if len(micro) > max_nodes:
         focus = [*model.members(cause), *model.members(effect)] if cause and effect else []
         if not focus:
@@ -125,7 +125,7 @@ def graph_to_draw(
             raise ModelError(None, "--max-nodes", f"at most {max_nodes} nodes to draw legibly (raise --max-nodes to "
                              f"draw more)", f"{len(keep)} in the ancestral subgraph of {cause!r} and {effect!r}, "
                              f"of {len(micro)} nodes")
-        kept = keep | {m for m, members in layout.nodes(data="members") if members and set(members) <= keep}
+        kept = keep | {m for m, members in ((n, d.get("members")) for n, d in layout.nodes(data=True)) if members and set(members) <= keep}
         cut = f"{len(keep)} of {len(micro)} nodes: {cause} and {effect} and their ancestors"
         layout, drawn = layout.subgraph(kept).copy(), drawn.subgraph(kept).copy()
         drawn.graph["cut"] = layout.graph["cut"] = cut
@@ -183,7 +183,7 @@ def draw(
     return render_graph(drawn, layout, title=default_title(name, drawn) if title is None else title, roles=roles)
 
 
-def default_title(name: str, drawn: nx.DiGraph) -> str:
+def default_title(name: str, drawn: nx.DiGraph[str]) -> str:
     """The model's name, the graph's definition, and what was left out (see :func:`graph_to_draw`)."""
     if "intervene" in drawn.graph:
         title = f"{name}: macro intervention on {drawn.graph['intervene']} (Definition 5)"
@@ -194,8 +194,8 @@ def default_title(name: str, drawn: nx.DiGraph) -> str:
     return title
 
 
-def draw_graph(graph: nx.DiGraph, path: str | os.PathLike[str], *, title: str = "",
-               layout: nx.DiGraph | None = None) -> None:
+def draw_graph(graph: nx.DiGraph[str], path: str | os.PathLike[str], *, title: str = "",
+               layout: nx.DiGraph[str] | None = None) -> None:
     """Draw a graph of :mod:`discagg.theory.graphs` to ``path`` (.png, .svg or .pdf).
 
     ``layout`` (default: ``graph``) is the graph whose topological order places
@@ -220,18 +220,18 @@ def _measure(texts: Mapping[str, tuple[str, bool]]) -> dict[str, float]:
     return {node: text_width(text, FONT, math=math) for node, (text, math) in texts.items()}
 
 
-def micro_nodes(graph: nx.DiGraph) -> list[str]:
+def micro_nodes(graph: nx.DiGraph[str]) -> list[str]:
     """The nodes of ``graph`` whose ``level`` is ``"micro"``."""
-    return [n for n, level in graph.nodes(data="level") if level == "micro"]
+    return [n for n, level in ((n, str(d["level"])) for n, d in graph.nodes(data=True)) if level == "micro"]
 
 
-def render_graph(graph: nx.DiGraph, layout_graph: nx.DiGraph, *, title: str = "",
+def render_graph(graph: nx.DiGraph[str], layout_graph: nx.DiGraph[str], *, title: str = "",
                  roles: Mapping[str, str] | None = None) -> "Figure":
     """The Figure of ``graph`` (nodes with ``level``, edges with ``kind``) laid out by ``layout_graph``."""
     roles = dict(roles or {})
     new_figure(1, 1)  # raises the missing-matplotlib error before any work
-    levels = dict(layout_graph.nodes(data="level"))
-    levels.update(graph.nodes(data="level"))
+    levels = {n: str(d["level"]) for n, d in layout_graph.nodes(data=True)}
+    levels.update({n: str(d["level"]) for n, d in graph.nodes(data=True)})
     texts = {n: _label(n, levels[n]) for n in levels}
     widths = {n: w + 2 * _BOX_PAD for n, w in _measure(texts).items()}
     for n in micro_nodes(layout_graph):  # room on the box's sides for one arrow per 0.1 inch
@@ -239,13 +239,13 @@ def render_graph(graph: nx.DiGraph, layout_graph: nx.DiGraph, *, title: str = ""
         widths[n] = max(widths[n], (0.1 * degree + 0.1) / _PORTS)
     height = FONT / 72.0 * 1.45 + 2 * _BOX_PAD * 0.6
     micro = [n for n in layout_graph if levels[n] == "micro"]
-    dag = nx.DiGraph()
+    dag: nx.DiGraph[str] = nx.DiGraph()
     dag.add_nodes_from(micro)
-    dag.add_edges_from((u, v) for u, v, k in layout_graph.edges(data="kind") if k == "causal")
-    members = {n: tuple(m) for n, m in layout_graph.nodes(data="members") if m}
+    dag.add_edges_from((u, v) for u, v, k in ((a, b, str(d["kind"])) for a, b, d in layout_graph.edges(data=True)) if k == "causal")
+    members = {n: tuple(m) for n, m in ((n, d.get("members")) for n, d in layout_graph.nodes(data=True)) if m}
     for node in layout_graph:  # graphs built without the members attribute: from the aggregation edges
         if levels[node] == "macro" and node not in members:
-            members[node] = tuple(u for u, v, k in layout_graph.in_edges(node, data="kind") if k == "aggregation")
+            members[node] = tuple(u for u, v, k in ((a, b, str(d["kind"])) for a, b, d in layout_graph.in_edges(node, data=True)) if k == "aggregation")
             members[node] = members[node] or tuple(graph.successors(node))
     priority = sorted((m for m in members if len(members[m]) > 1),
                       key=lambda m: (not any(roles.get(n) for n in members[m]), m))
@@ -289,7 +289,7 @@ def _place_leftovers(lay: Layout, members: Mapping[str, tuple[str, ...]], widths
     return Layout(centres, lay.frames, lay.routes, lay.layers, lay.together, lay.height, lay.widths)
 
 
-def _draw_frames(axes: "Axes", graph: nx.DiGraph, lay: Layout, members: Mapping[str, tuple[str, ...]]) -> None:
+def _draw_frames(axes: "Axes", graph: nx.DiGraph[str], lay: Layout, members: Mapping[str, tuple[str, ...]]) -> None:
     from matplotlib.patches import FancyBboxPatch
 
     for macro, (x0, y0, x1, y1) in lay.frames.items():
@@ -301,7 +301,7 @@ def _draw_frames(axes: "Axes", graph: nx.DiGraph, lay: Layout, members: Mapping[
                                       linewidth=1.1, zorder=1, gid=f"frame:{macro}"))
 
 
-def _draw_nodes(axes: "Axes", graph: nx.DiGraph, lay: Layout, texts: Mapping[str, tuple[str, bool]],
+def _draw_nodes(axes: "Axes", graph: nx.DiGraph[str], lay: Layout, texts: Mapping[str, tuple[str, bool]],
                 widths: Mapping[str, float], levels: Mapping[str, str], roles: Mapping[str, str]) -> None:
     from matplotlib.patches import FancyBboxPatch
 
@@ -335,14 +335,14 @@ def _bezier(points: Sequence[tuple[float, float]]) -> tuple[list[tuple[float, fl
     return vertices, codes
 
 
-def _draw_edges(axes: "Axes", graph: nx.DiGraph, lay: Layout, members: Mapping[str, tuple[str, ...]],
+def _draw_edges(axes: "Axes", graph: nx.DiGraph[str], lay: Layout, members: Mapping[str, tuple[str, ...]],
                 widths: Mapping[str, float]) -> None:
     from matplotlib.patches import FancyArrowPatch
     from matplotlib.path import Path
 
     h = lay.height
     c = lay.centres
-    kinds = dict(((u, v), k) for u, v, k in graph.edges(data="kind"))
+    kinds = dict(((u, v), k) for u, v, k in ((a, b, str(d["kind"])) for a, b, d in graph.edges(data=True)))
     vertical = [(u, v) for (u, v), k in kinds.items() if k == "causal" and lay.layers[u] != lay.layers[v]]
     # ports: the edges leaving a box share its bottom side, those entering its top, ordered by where they go
     first = {e: (lay.routes.get(e) or [c[e[1]]])[0][0] for e in vertical}
@@ -407,12 +407,12 @@ def _adjacent(lay: Layout, u: str, v: str, widths: Mapping[str, float]) -> bool:
     return not any(lo < x < hi and abs(yy - y) < 1e-9 for n, (x, yy) in lay.centres.items() if n not in (u, v))
 
 
-def _legend_handles(graph: nx.DiGraph, lay: Layout, roles: Mapping[str, str]) -> list[object]:
+def _legend_handles(graph: nx.DiGraph[str], lay: Layout, roles: Mapping[str, str]) -> list[object]:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    kinds = {k for _, _, k in graph.edges(data="kind")}
-    levels = {lvl for _, lvl in graph.nodes(data="level")}
+    kinds = {k for _, _, k in ((a, b, str(d["kind"])) for a, b, d in graph.edges(data=True))}
+    levels = {lvl for _, lvl in ((n, str(d["level"])) for n, d in graph.nodes(data=True))}
     handles: list[object] = [Patch(facecolor=_FILL["micro"], edgecolor="black", label="micro node")]
     if "macro" in levels:
         handles.append(Patch(facecolor=_FILL["macro"], edgecolor="black", label="macro node"))

@@ -79,7 +79,7 @@ class Layout:
 
 
 def layered_layout(
-    dag: nx.DiGraph,
+    dag: nx.DiGraph[str],
     widths: Mapping[str, float],
     height: float,
     *,
@@ -155,7 +155,7 @@ def layered_layout(
             layer[d] = k
             unit_width[d] = _WAYPOINT
         chains[(u, v)] = dummies
-    links = nx.DiGraph()
+    links: nx.DiGraph[str] = nx.DiGraph()
     links.add_nodes_from(layer)
     for (u, v), dummies in chains.items():
         path = [unit_of[u], *dummies, unit_of[v]]
@@ -189,14 +189,14 @@ def layered_layout(
     return Layout(centres, frames, routes, layers, tuple(together), height, dict(widths))
 
 
-def _contract(dag: nx.DiGraph, unit_of: Mapping[str, str]) -> nx.DiGraph:
-    units = nx.DiGraph()
+def _contract(dag: nx.DiGraph[str], unit_of: Mapping[str, str]) -> nx.DiGraph[str]:
+    units: nx.DiGraph[str] = nx.DiGraph()
     units.add_nodes_from(dict.fromkeys(unit_of[n] for n in dag))
     units.add_edges_from((unit_of[u], unit_of[v]) for u, v in dag.edges if unit_of[u] != unit_of[v])
     return units
 
 
-def _layers(units: nx.DiGraph) -> dict[str, int]:
+def _layers(units: nx.DiGraph[str]) -> dict[str, int]:
     """Longest path from the sources; a source is then moved down to just above its highest child."""
     layer: dict[str, int] = {}
     for unit in nx.topological_sort(units):
@@ -208,7 +208,7 @@ def _layers(units: nx.DiGraph) -> dict[str, int]:
     return layer
 
 
-def _crossings(rows: list[list[str]], links: nx.DiGraph) -> int:
+def _crossings(rows: list[list[str]], links: nx.DiGraph[str]) -> int:
     total = 0
     for upper, lower in zip(rows, rows[1:]):
         where = {n: i for i, n in enumerate(lower)}
@@ -218,7 +218,7 @@ def _crossings(rows: list[list[str]], links: nx.DiGraph) -> int:
     return total
 
 
-def _order(links: nx.DiGraph, layer: Mapping[str, int], topological: list[str]) -> list[list[str]]:
+def _order(links: nx.DiGraph[str], layer: Mapping[str, int], topological: list[str]) -> list[list[str]]:
     depth = max(layer.values(), default=0) + 1
     rank = {n: i for i, n in enumerate(topological)}
     rows: list[list[str]] = [[] for _ in range(depth)]
@@ -264,7 +264,7 @@ def _place(desired: np.ndarray, sizes: np.ndarray, weights: np.ndarray) -> np.nd
     return placed
 
 
-def _positions(links: nx.DiGraph, rows: list[list[str]], width: Mapping[str, float]) -> dict[str, float]:
+def _positions(links: nx.DiGraph[str], rows: list[list[str]], width: Mapping[str, float]) -> dict[str, float]:
     x: dict[str, float] = {}
     for row in rows:
         cursor = 0.0

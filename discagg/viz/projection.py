@@ -3,10 +3,10 @@
 A picture maps ``p = P(Ȳ | ·)`` (a point of the simplex over Ȳ's macro states)
 linearly to one or two coordinates ``u = D p``:
 
-- ``"interval"``: one direction, e.g. ``P(Ȳ = ȳ)`` (the default for |Ȳ| = 2, the
+- ``"interval"``: one direction, e.g. ``P(Ȳ = ȳ)`` (the default for ``|Ȳ|`` = 2, the
   last macro state) or ``E[f(Ȳ)]``;
-- ``"ternary"``: |Ȳ| = 3, the simplex itself as an equilateral triangle;
-- ``"plane"``: two directions the user picks (needed for |Ȳ| > 3).
+- ``"ternary"``: ``|Ȳ|`` = 3, the simplex itself as an equilateral triangle;
+- ``"plane"``: two directions the user picks (needed for ``|Ȳ|`` > 3).
 
 A linear map takes convex hulls to convex hulls, so the reachable set of a
 macro state is drawn exactly as the hull of its micro states' points. A
@@ -47,7 +47,7 @@ class Projection:
     ----------
     kind : {"interval", "ternary", "plane"}
     directions : (k, d) ndarray
-        ``k = 1`` for an interval, 2 otherwise; ``d = |Ȳ|``.
+        ``k = 1`` for an interval, 2 otherwise; ``d = ``|Ȳ|````.
     labels : tuple of str
         What each coordinate is (plain text; ``Ybar`` is written ``Ȳ``).
     states : tuple of str
@@ -130,7 +130,7 @@ def projection_for(
     Raises
     ------
     ModelError
-        |Ȳ| < 2; |Ȳ| > 3 without ``project``; an unknown macro state; not one
+        ``|Ȳ|`` < 2; ``|Ȳ|`` > 3 without ``project``; an unknown macro state; not one
         or two directions; a non-finite value.
 
     Examples

@@ -8,8 +8,8 @@ solved realization's, the micro states' points and, for a macro state where no
 realization is confounding-inhibiting, the certificate's separating line and
 the irreducible gap:
 
-- |Ȳ| = 2: one panel, a row per macro state, the interval of ``P(Ȳ = ȳ | do(x̄))``;
-- |Ȳ| = 3: a panel per macro state, the hull as a polygon in the simplex (ternary);
+- ``|Ȳ|`` = 2: one panel, a row per macro state, the interval of ``P(Ȳ = ȳ | do(x̄))``;
+- ``|Ȳ|`` = 3: a panel per macro state, the hull as a polygon in the simplex (ternary);
 - otherwise, or when asked: a panel per macro state in the plane of two
   directions (:mod:`discagg.viz.projection`), named on the axes.
 
@@ -94,14 +94,17 @@ def reachable(
         With a Solution only: the model it solves (a Solution holds answers,
         not the model's numbers).
     cause, effect : str, optional
-        With a CausalModel only, as :meth:`Aggregation.of` takes them (groups included).
-    objective, cost
-        As :func:`~discagg.solve` takes them, when ``source`` is not a Solution.
+        With a CausalModel, as :meth:`Aggregation.of` takes them (groups included); after a
+        Solution whose cause or effect was written inline, as the solve was given them.
+    objective : str
+        As :func:`~discagg.solve` takes it, when ``source`` is not a Solution.
+    cost : sequence of float, ndarray or None
+        As :func:`~discagg.solve` takes it (for ``min-cost``), when ``source`` is not a Solution.
     states : sequence of str, optional
         The macro states to draw, in this order (default: all).
     project : optional
         Which picture (see :func:`~discagg.viz.projection.projection_for`):
-        None (|Ȳ| = 2: the interval of ``P(Ȳ = last state)``; |Ȳ| = 3: ternary);
+        None (``|Ȳ|`` = 2: the interval of ``P(Ȳ = last state)``; ``|Ȳ|`` = 3: ternary);
         ``"ybar"`` or ``"ybar,ybar"`` (the probabilities of those macro states);
         ``{label: {ybar: value}}`` with one or two directions; or a Projection.
     title : str, optional
@@ -178,12 +181,20 @@ def _resolve(source: Solution | Aggregation | CausalModel, aggregation: Aggregat
         if aggregation is None:
             raise ModelError(None, "aggregation", "the model or Aggregation the Solution solves, as "
                              "reachable(solution, aggregation) (a Solution holds no model)", "none")
-        if cause is not None or effect is not None or cost is not None:
-            raise ModelError(None, None, "no cause, effect or cost with a Solution (it fixes them)",
-                             f"cause={cause!r}, effect={effect!r}, cost={'given' if cost is not None else None}")
+        if cost is not None:
+            raise ModelError(None, "cost", "no cost with a Solution (it holds its answers)", "a cost")
         if isinstance(aggregation, CausalModel):
-            aggregation = Aggregation.of(aggregation, source.cause, source.effect)
-        return aggregation, source
+            known = set(aggregation.nodes) | set(aggregation.groups)
+            if (cause is None and source.cause not in known) or (effect is None and source.effect not in known):
+                raise ModelError(None, "cause", "the cause and effect as the solve was given them, e.g. "
+                                 "reachable(solution, model, cause='tub,lung:count=yes', effect=...), or the "
+                                 "Aggregation it solved (a group written inline is not part of the model)",
+                                 f"{source.cause!r} and {source.effect!r}, not in the model")
+            aggregation = Aggregation.of(aggregation, cause or source.cause, effect or source.effect)
+        elif cause is not None or effect is not None:
+            raise ModelError(None, None, "no cause or effect with a Solution and an Aggregation (they fix them)",
+                             f"cause={cause!r}, effect={effect!r}")
+        return aggregation, source  # panels.check_solution refuses a solution of other coarsenings
     if aggregation is not None:
         raise ModelError(None, "aggregation", "a second argument only after a Solution",
                          type(aggregation).__name__)

@@ -183,3 +183,15 @@ def test_panels_without_matplotlib_agree_with_the_figure(cholesterol):
     panels = reachable_panels(agg, solution, projection_for(agg.effect_map.macro_states), ["high", "low"])
     assert [p.state for p in panels] == ["high", "low"]
     assert panels[0].separating.ravel().tolist() == pytest.approx([agg.observational[2, 1]] * 2)
+
+
+def test_a_solution_of_an_inline_group_draws_with_the_words_the_solve_was_given():
+    asia = load_model("net:asia")
+    solution = solve(asia, "tub,lung:count=yes", "dysp")
+    with pytest.raises(ModelError, match="as the solve was given them"):  # 'tub+lung' is not part of the model
+        reachable(solution, asia)
+    figure = reachable(solution, asia, cause="tub,lung:count=yes", effect="dysp")
+    assert len(figure.axes) >= 1
+    assert reachable(solution, Aggregation.of(asia, "tub,lung:count=yes", "dysp")) is not None
+    with pytest.raises(ModelError, match="a solution for cause 'tub\\+lung' and effect 'dysp' with their coarsenings"):
+        reachable(solution, asia, cause="tub,lung:count=no", effect="dysp")  # another map of the same nodes
