@@ -88,7 +88,7 @@ def test_a_cluster_gives_the_same_document():
     argv = ["coarsen", "example:cholesterol", "--states", "2", "--objective", "abstraction", "--json",
             "--method", "heuristic"]
     code, local, _ = run(argv)
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as c:
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0") as c:
         code2, remote, err = run(argv + ["--scheduler", c.scheduler_address])
     assert code == code2 == 0, err
     a, b = json.loads(local), json.loads(remote)
