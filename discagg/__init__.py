@@ -65,6 +65,9 @@ _EXPORTS = {
     "loads_scm": "discagg.io.scm_format",
     "save_scm": "discagg.io.scm_format",
     "load_bounds": "discagg.solvers.saved",
+    "load_identification": "discagg.estimation.saved",
+    "load_posterior_summary": "discagg.estimation.summary",
+    "PosteriorSummary": "discagg.estimation.summary",
     "load_inspection": "discagg.solvers.saved",
     "load_solution": "discagg.solvers.saved",
     "load_realization": "discagg.io.side_files",
@@ -115,6 +118,8 @@ if TYPE_CHECKING:  # the names as a type checker sees them
     from discagg.estimation.identification import Identification, InhibitingTest, StateIdentification, identify
     from discagg.estimation.posterior import Posterior, posterior
     from discagg.estimation.sampling import sample
+    from discagg.estimation.saved import load_identification
+    from discagg.estimation.summary import PosteriorSummary, load_posterior_summary
     from discagg.io.gaussian_format import load_gaussian, loads_gaussian
     from discagg.io.loading import load_model
     from discagg.io.model_format import dumps_model, loads_model, model_from_dict, model_to_dict, save_model
@@ -158,6 +163,7 @@ __all__ = [
     "Node",
     "OBJECTIVES",
     "Posterior",
+    "PosteriorSummary",
     "Query",
     "RealizationError",
     "RealizationFamily",
@@ -184,8 +190,10 @@ __all__ = [
     "learn_abstraction",
     "load_bounds",
     "load_gaussian",
+    "load_identification",
     "load_inspection",
     "load_model",
+    "load_posterior_summary",
     "load_realization",
     "load_scm",
     "load_solution",

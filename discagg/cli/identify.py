@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import math
 from typing import TYPE_CHECKING, Any
 
 from discagg.cli.arguments import add_common, dump, input_file, load_aggregation
@@ -55,35 +54,6 @@ def _run_identify(args: argparse.Namespace) -> str:
 
 def render_identification(result: Identification) -> str:
     """The table printed by ``discagg identify``."""
-    from discagg.cli.tables import format_distribution, format_table
+    from discagg.report.identification import render_identification as render
 
-    alpha = 1 - result.level
-    lines = [f"model {result.model}: cause {result.cause}, effect {result.effect}; experiment {result.experiment} "
-             f"(records the {result.records})", ""]
-    rows, wide = [], []
-    for s in result.states:
-        test = s.inhibiting_test
-        if test is None:
-            g = df = p = verdict = "-"
-        else:
-            g = "inf" if not math.isfinite(test.statistic) else f"{test.statistic:.3f}"
-            df, p = str(test.df), f"{test.p_value:.4f}"
-            verdict = f"rejected at {alpha:.3g}" if test.p_value < alpha else "not rejected"
-        rows.append([s.state, str(s.samples), format_distribution(s.realization, limit=4),
-                     ("observed" if s.observed else "yes" if s.identified else "no") if s.samples else "-",
-                     format_distribution(s.interventional), format_distribution(s.observational), g, df, p, verdict])
-        if s.ranges is not None and any(hi - lo > 1e-7 for lo, hi in s.ranges.values()):
-            shown = [f"{x}=[{lo:.3f}, {hi:.3f}]" for x, (lo, hi) in s.ranges.items() if hi > 1e-7]
-            more = f" (+{len(shown) - 6} more)" if len(shown) > 6 else ""
-            wide.append(f"  {s.state}: " + " ".join(shown[:6]) + more)
-    lines.append(format_table(["xbar", "runs", "realization (ML)", "identified", "P(Ybar | do(xbar))",
-                               "P(Ybar | xbar)", "G", "df", "p-value", "inhibiting hypothesis"], rows))
-    lines.append("")
-    lines.append("realization: the maximum-likelihood mixture weights over the fibre (the largest-entropy one when "
-                 "several fit equally well); identified: the rows P(outcome | do(x)) are affinely independent")
-    if wide:
-        lines.append("weights over all maximum-likelihood realizations (the data do not single one out):")
-        lines.extend(wide)
-    lines.append(f"inhibiting hypothesis: G test of P(Ybar | do(xbar)) = P(Ybar | xbar), decided at significance "
-                 f"{alpha:.3g}")
-    return "\n".join(lines)
+    return render(result)

@@ -122,40 +122,8 @@ def attach(doc: dict[str, Any], post: Posterior | None, question: str) -> dict[s
     return doc
 
 
-def _span(value: Any, digits: int = 4) -> str:
-    if value is None:
-        return "-"
-    return f"{value.mean:.{digits}f} [{value.lower:.{digits}f}, {value.upper:.{digits}f}]"
-
-
 def render_posterior(post: Posterior | None, question: str) -> str:
     """The posterior table appended to the command's table ("" without ``--posterior``)."""
-    if post is None:
-        return ""
-    from discagg.cli.tables import format_table
+    from discagg.report.posterior import render_posterior as render
 
-    percent = f"{100 * post.level:g}%"
-    rows = []
-    for k, state in enumerate(post.cause_macro):
-        if question == "bounds":
-            for j, (y, (lo, hi)) in enumerate(post.bounds(k).items()):
-                rows.append([state if j == 0 else "", f"P({y})", _span(lo), _span(hi)])
-            continue
-        observational = post.observational(k)
-        cells = [state]
-        if question == "solve":
-            p = post.p_inhibiting(k)
-            cells += ["-" if p is None else f"{p:.3f}", _span(post.irreducible_gap(k))]
-        else:
-            cells.append(_span(post.gap(k)))
-        cells.append(" ".join(f"{y}={_span(v, 3)}" for y, v in observational.items()))
-        rows.append(cells)
-    if question == "bounds":
-        header = ["xbar", "quantity", "lower bound: mean [interval]", "upper bound: mean [interval]"]
-    elif question == "solve":
-        header = ["xbar", "P(inhibiting)", "irreducible gap: mean [interval]", "P(Ybar | xbar): mean [interval]"]
-    else:
-        header = ["xbar", "gap of the natural realization: mean [interval]", "P(Ybar | xbar): mean [interval]"]
-    ess = f", equivalent sample size {post.ess:g}" if post.prior == "bdeu" else ""
-    return (f"\n\nposterior: {post.draws} draws of the CPTs from {post.rows} rows (prior {post.prior}{ess}; "
-            f"seed {post.seed}); {percent} equal-tailed intervals\n\n" + format_table(header, rows))
+    return render(post, question)

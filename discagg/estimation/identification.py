@@ -179,6 +179,18 @@ class StateIdentification:
     observed: bool = False
     kkt_residual: float | None = None
 
+    def __eq__(self, other: object) -> bool:
+        """Equal in every field but ``kkt_residual`` (a diagnostic of the solver, not in the ``--json`` entry)."""
+        if not isinstance(other, StateIdentification):
+            return NotImplemented
+        compared = ("state", "samples", "realization", "identified", "ranges", "interventional", "observational",
+                    "inhibiting_test", "observed")
+        return all(getattr(self, name) == getattr(other, name) for name in compared)
+
+    def __hash__(self) -> int:
+        """Of the fields that are hashable (and compared by ``==``)."""
+        return hash((self.state, self.samples, self.identified, self.observed))
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON entry of this macro state."""
         return {"state": self.state, "samples": self.samples,
@@ -225,6 +237,32 @@ class Identification:
             if s.state == name:
                 return s
         raise KeyError(name)
+
+    def __str__(self) -> str:
+        """The table ``discagg identify`` prints."""
+        from discagg.report.identification import render_identification
+
+        return render_identification(self)
+
+    def _repr_html_(self) -> str:
+        from discagg.report.identification import identification_html
+
+        return identification_html(self)
+
+    @classmethod
+    def from_dict(cls, document: Mapping[str, Any]) -> Identification:
+        """The Identification whose :meth:`to_dict` (``discagg identify --json``) is ``document``.
+
+        ``kkt_residual`` is not in the document and reads back as None.
+
+        Raises
+        ------
+        ModelError
+            Naming the key path of the first entry that is not as :meth:`to_dict` writes it.
+        """
+        from discagg.estimation.saved import identification_from_dict
+
+        return identification_from_dict(document)
 
     def to_dict(self) -> dict[str, Any]:
         """The ``discagg identify --json`` document."""

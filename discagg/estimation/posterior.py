@@ -44,6 +44,8 @@ from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 if TYPE_CHECKING:
     import pandas as pd
 
+    from discagg.estimation.summary import PosteriorSummary
+
 __all__ = ["QUESTIONS", "Interval", "Posterior", "posterior", "posterior_of_fit", "posterior_chunk",
            "dirichlet_parameters", "draw_cpts", "batched_tables", "check_posterior_options", "interval"]
 
@@ -314,6 +316,47 @@ class Posterior:
         """The top-level ``"posterior"`` object: how the draws were made."""
         return {"draws": self.draws, "level": self.level, "seed": self.seed, "prior": self.prior,
                 "ess": self.ess if self.prior == "bdeu" else None, "rows": self.rows}
+
+    @property
+    def questions(self) -> tuple[str, ...]:
+        """The questions the draws answer (some of ``"inspect"``, ``"solve"``, ``"bounds"``, in that order)."""
+        keys = {"inspect": "gap", "solve": "min_gap", "bounds": "lower"}
+        return tuple(q for q in QUESTIONS if keys[q] in self.values)
+
+    def __repr__(self) -> str:
+        from discagg.report.short import fit, plain, quoted
+
+        return fit(lambda w: f"Posterior(model={quoted(self.model, w)}, {plain(self.cause, w)} -> "
+                   f"{plain(self.effect, w)}, {self.draws} draws, level {self.level:g}, "
+                   f"questions {'+'.join(self.questions)})")
+
+    def __str__(self) -> str:
+        """The posterior tables the commands print (for one question, exactly what the command appends)."""
+        from discagg.report.posterior import posterior_text
+
+        return posterior_text(self)
+
+    def _repr_html_(self) -> str:
+        from discagg.report.posterior import posterior_html
+
+        return posterior_html(self)
+
+    def summary(self) -> PosteriorSummary:
+        """The means and credible intervals of the draws, as a :class:`~discagg.estimation.summary.PosteriorSummary`."""
+        from discagg.estimation.summary import PosteriorSummary
+
+        return PosteriorSummary.of(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary of the draws as JSON (:meth:`PosteriorSummary.to_dict`), not the draws.
+
+        A Posterior does not round-trip through JSON: it holds ``draws`` numbers
+        per quantity, and its JSON, as the commands print it, holds their means
+        and intervals. :meth:`PosteriorSummary.from_dict
+        <discagg.estimation.summary.PosteriorSummary.from_dict>` reads this
+        document back, equal to :meth:`summary`.
+        """
+        return self.summary().to_dict()
 
 
 def posterior_of_fit(agg: Aggregation, counts: Mapping[str, np.ndarray], rows: int, *, draws: int,
