@@ -8,6 +8,7 @@ import dataclasses
 import io
 import json
 import pickle
+import re
 import warnings
 
 import numpy as np
@@ -26,6 +27,8 @@ from discagg.estimation.identification import identify_experiments
 from discagg.estimation.portable import PortableAggregation, carry, unpack
 from discagg.estimation.posterior import chunk_batches, posterior_of_fit
 from discagg.estimation.sampling import sample_codes
+
+from conftest import ROOT
 
 distributed = pytest.importorskip("distributed")
 
@@ -222,3 +225,15 @@ def test_the_commands_take_the_cluster_address(tmp_path, cluster):
     assert code == 0 and json.loads(there) == json.loads(here)
     doc = json.loads(here)
     assert doc["experiments"][0]["macro_states"] == doc["experiments"][1]["macro_states"]
+
+
+def test_the_readme_cluster_example_runs():
+    section = (ROOT / "README.md").read_text().split("\n### Past one machine: Dask", 1)[1].split("\n## ", 1)[0]
+    (code,) = re.findall(r"```python3\n(.*?)```", section, flags=re.S)
+    assert "LocalCluster(n_workers=2, threads_per_worker=1)" in code
+    # the same code, on worker threads of this process (the module's two-process cluster covers pickling)
+    code = code.replace("LocalCluster(n_workers=2, threads_per_worker=1)",
+                        "LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None)")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        exec(compile(code, "README.md", "exec"), {"__name__": "__main__"})
