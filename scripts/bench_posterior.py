@@ -19,14 +19,15 @@ Measured, in one process (every timing the minimum over ``--repeats`` runs):
   the batched side's number of draws (the output says so);
 * **1 worker against 2**: the batched draws sent to a ``distributed.LocalCluster`` of worker
   processes with one thread each (``n_workers=1`` and ``n_workers=2``, both started once and
-  measured alternately, after a warm-up run on each).
+  measured alternately, ``--worker-repeats`` times each (default 5), after a warm-up run on each).
 
 Targets (PASS/FAIL): batched >= 20x the loop (per draw); 2 workers >= 1.6x one worker. The answers
 of the sequential, local, 1-worker and 2-worker runs must be identical (they are seeded per draw).
 The machine's core count and load average are printed: on a shared machine the worker comparison
 can only be as good as the second core is free.
 
-Run: ``python scripts/bench_posterior.py [--draws 1000] [--loop-draws 20] [--rows 5000] [--repeats 3]``
+Run: ``python scripts/bench_posterior.py [--draws 1000] [--loop-draws 20] [--rows 5000] [--repeats 3]
+[--worker-repeats 5]``
 (pgmpy, pandas and dask[distributed] needed: ``pip install '.[test]'``).
 """
 
@@ -100,6 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--loop-draws", type=int, default=20)
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--worker-repeats", type=int, default=5,
+                        help="runs on each cluster, alternating (default 5: the machine's load varies)")
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore", FutureWarning)  # pgmpy's deprecation notices
     from distributed import LocalCluster
@@ -132,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         results: dict[str, discagg.Posterior] = {}
         for name, cluster in (("one", one), ("two", two)):  # warm-up: the workers import discagg, numpy, HiGHS
             batched(structure, cause, effect, data, 100, cluster.scheduler_address)
-        for _ in range(args.repeats):
+        for _ in range(args.worker_repeats):
             for name, cluster in (("one", one), ("two", two)):
                 start = time.perf_counter()
                 results[name] = batched(structure, cause, effect, data, args.draws, cluster.scheduler_address)
