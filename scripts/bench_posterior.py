@@ -85,7 +85,7 @@ def loop(structure: discagg.CausalModel, cause: str, effect: str, data: Any, dra
         network.add_nodes_from(structure.nodes)
         network.add_cpds(*BayesianEstimator(network, rows, state_names=states).get_parameters(
             prior_type="BDeu", equivalent_sample_size=1))
-        fitted = dataclasses.replace(structure, nodes=list(from_pgmpy(network).nodes.values()))
+        fitted = dataclasses.replace(structure, nodes=from_pgmpy(network).nodes)
         solution = discagg.solve(fitted, cause, effect)
         gaps.append([np.nan if s.gap is None else s.gap for s in solution.states])
     return np.array(gaps)

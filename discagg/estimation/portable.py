@@ -80,7 +80,7 @@ class PortableAggregation:
 
     def aggregation(self) -> Aggregation:
         """The aggregation again (the model validated anew; the cause and effect as they were resolved)."""
-        model = CausalModel([Node(name, states, parents, cpt) for name, states, parents, cpt in self.nodes],
+        model = CausalModel({name: Node(name, states, parents, cpt) for name, states, parents, cpt in self.nodes},
                             macro=dict(self.macro), name=self.name, description=self.description, query=self.query,
                             tolerance=self.model_tolerance, groups=dict(self.groups))
         return Aggregation(model, self.cause, self.effect, self.tolerance)
