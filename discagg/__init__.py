@@ -86,9 +86,11 @@ _EXPORTS = {
     "DataWarning": "discagg.estimation.datasets",
     "fit": "discagg.estimation.fitting",
     "Identification": "discagg.estimation.identification",
+    "Identifications": "discagg.estimation.identification",
     "InhibitingTest": "discagg.estimation.identification",
     "StateIdentification": "discagg.estimation.identification",
     "identify": "discagg.estimation.identification",
+    "identify_experiments": "discagg.estimation.identification",
     "Posterior": "discagg.estimation.posterior",
     "posterior": "discagg.estimation.posterior",
     "sample": "discagg.estimation.sampling",
@@ -115,7 +117,14 @@ if TYPE_CHECKING:  # the names as a type checker sees them
     from discagg.errors import CoarseningWarning, DiscaggError, ModelError, RealizationError, SolverError
     from discagg.estimation.datasets import DataWarning
     from discagg.estimation.fitting import fit
-    from discagg.estimation.identification import Identification, InhibitingTest, StateIdentification, identify
+    from discagg.estimation.identification import (
+        Identification,
+        Identifications,
+        InhibitingTest,
+        StateIdentification,
+        identify,
+        identify_experiments,
+    )
     from discagg.estimation.posterior import Posterior, posterior
     from discagg.estimation.sampling import sample
     from discagg.estimation.saved import load_identification
@@ -152,6 +161,7 @@ __all__ = [
     "GaussianModel",
     "GaussianRealization",
     "Identification",
+    "Identifications",
     "InhibitingTest",
     "Inspection",
     "LearnedAbstraction",
@@ -185,6 +195,7 @@ __all__ = [
     "fit",
     "gaussian_analysis",
     "identify",
+    "identify_experiments",
     "inspect_model",
     "interventional",
     "learn_abstraction",

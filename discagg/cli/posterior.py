@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from discagg.estimation.fitting import Fit
     from discagg.estimation.posterior import Posterior
 
-__all__ = ["add_data_options", "model_from", "aggregation_from", "posterior_for", "attach", "render_posterior"]
+__all__ = ["add_data_options", "add_scheduler_options", "model_from", "aggregation_from", "posterior_for", "attach",
+           "render_posterior"]
 
 _PRIORS = ("bdeu", "k2", "none")
 
@@ -44,19 +45,51 @@ def add_data_options(command: argparse.ArgumentParser) -> None:
                        help="seed of the posterior draws (default: fresh entropy, reported with --json)")
     group.add_argument("--level", metavar="L", type=_level, default=None,
                        help="level of the equal-tailed posterior intervals (default 0.95)")
+    add_scheduler_options(group, "posterior draws", "draws per unit of work (default 100, rounded up to whole "
+                                                    "batches of 100 draws)")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, found {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, found {text}")
+    return value
+
+
+def _address(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected 'local', 'sequential' or a scheduler address, found an empty "
+                                         "string")
+    return text
+
+
+def add_scheduler_options(group: argparse._ActionsContainer, work: str, chunk_help: str) -> None:
+    """Add ``--scheduler ADDRESS`` and ``--chunk-size N`` (where ``work`` runs, and in what pieces)."""
+    group.add_argument("--scheduler", metavar="ADDRESS", type=_address, default=None,
+                       help=f"where the {work} run: 'local' (default: Dask's threads in this process), 'sequential', "
+                            "or the address of a running dask.distributed scheduler (tcp://HOST:8786); the answer "
+                            "is the same")
+    group.add_argument("--chunk-size", metavar="N", type=_positive, default=None,
+                       help=f"{chunk_help}; the answer is the same")
 
 
 def _check(args: argparse.Namespace) -> None:
     if args.data is None:
-        given = [f"--{name}" for name in ("posterior", "prior", "ess", "seed", "level")
+        given = [f"--{name.replace('_', '-')}" for name in ("posterior", "prior", "ess", "seed", "level", "scheduler",
+                                                            "chunk_size")
                  if getattr(args, name) is not None]
         if given:
-            raise ModelError(None, given[0], f"{given[0]} together with --data DATA", f"{given[0]} alone")
+            needs = "--data DATA --posterior N" if given[0] in ("--scheduler", "--chunk-size") else "--data DATA"
+            raise ModelError(None, given[0], f"{given[0]} together with {needs}", f"{given[0]} alone")
         return
     if args.posterior is None:
-        for name in ("seed", "level"):
+        for name in ("seed", "level", "scheduler", "chunk_size"):
             if getattr(args, name) is not None:
-                raise ModelError(None, f"--{name}", f"--{name} together with --posterior N", f"--{name} alone")
+                option = f"--{name.replace('_', '-')}"
+                raise ModelError(None, option, f"{option} together with --posterior N", f"{option} alone")
     elif args.posterior < 1:
         raise ModelError(None, "--posterior", "a positive number of draws", repr(args.posterior))
     prior = args.prior or "bdeu"
@@ -107,7 +140,8 @@ def posterior_for(args: argparse.Namespace, agg: Aggregation, fitted: Fit | None
 
     return posterior_of_fit(agg, fitted.counts, fitted.rows, draws=args.posterior, prior=args.prior or "bdeu",
                             ess=1.0 if args.ess is None else args.ess, seed=args.seed,
-                            level=0.95 if args.level is None else args.level, questions=(question,))
+                            level=0.95 if args.level is None else args.level, questions=(question,),
+                            scheduler=args.scheduler, chunk_size=args.chunk_size, progress=not args.quiet)
 
 
 def attach(doc: dict[str, Any], post: Posterior | None, question: str) -> dict[str, Any]:

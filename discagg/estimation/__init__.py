@@ -12,9 +12,19 @@ Modules:
 - :mod:`~discagg.estimation.mixture`: the maximum-likelihood mixture weights
   over a fibre, their KKT check and their ranges;
 - :mod:`~discagg.estimation.identification`: :func:`identify`, which
-  realization a macro experiment used;
+  realization a macro experiment used (:func:`identify_experiments`: many
+  experiments at once);
 - :mod:`~discagg.estimation.posterior`: :func:`posterior`, the answers of
-  inspect, solve and bounds over Dirichlet posterior draws of the CPTs.
+  inspect, solve and bounds over Dirichlet posterior draws of the CPTs;
+- :mod:`~discagg.estimation.calibration`: how often the posterior intervals
+  cover a known truth (``scripts/calibrate_posterior.py``);
+- :mod:`~discagg.estimation.portable`: an aggregation that pickles, for work
+  sent to a ``dask.distributed`` cluster.
+
+Long work (posterior draws, calibration, many experiments) runs through
+:func:`discagg.parallel.map_chunks`: Dask's threads in this process by default,
+or a running ``dask.distributed`` cluster (``scheduler=ADDRESS``), with the
+same answers either way.
 
 pandas is needed only here (the ``data`` extra), and is imported when used.
 """
@@ -27,9 +37,11 @@ _EXPORTS = {
     "fit": "discagg.estimation.fitting",
     "sample": "discagg.estimation.sampling",
     "Identification": "discagg.estimation.identification",
+    "Identifications": "discagg.estimation.identification",
     "InhibitingTest": "discagg.estimation.identification",
     "StateIdentification": "discagg.estimation.identification",
     "identify": "discagg.estimation.identification",
+    "identify_experiments": "discagg.estimation.identification",
     "Posterior": "discagg.estimation.posterior",
     "posterior": "discagg.estimation.posterior",
 }

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -51,15 +51,15 @@ import numpy as np
 from discagg.core.aggregation import Aggregation, as_aggregation
 from discagg.core.model import CausalModel
 from discagg.errors import ModelError, preview
-from discagg.estimation.datasets import DataTable, read_table
+from discagg.estimation.datasets import DataTable, read_table, require_pandas
 from discagg.estimation.mixture import ImpossibleOutcome, affinely_independent, ml_realization
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["InhibitingTest", "StateIdentification", "Identification", "Experiment", "identify", "read_experiment",
-           "g_test", "g_statistics"]
+__all__ = ["InhibitingTest", "StateIdentification", "Identification", "Identifications", "Experiment", "identify",
+           "identify_experiments", "read_experiment", "g_test", "g_statistics", "CHUNKS"]
 
 
 @dataclass(frozen=True)
@@ -216,6 +216,9 @@ class Identification:
         The test's decisions in the table are at significance ``1 - level``.
     states : tuple of StateIdentification
     effect_macro : tuple of str
+    by : (str, str) or None
+        The column and the value that picked this experiment's runs out of
+        ``experiment`` (:func:`identify_experiments` with ``by``).
     """
 
     model: str
@@ -226,10 +229,12 @@ class Identification:
     level: float
     states: tuple[StateIdentification, ...]
     effect_macro: tuple[str, ...]
+    by: tuple[str, str] | None = None
 
     def __repr__(self) -> str:
+        where = "" if self.by is None else f", by={self.by!r}"
         return (f"Identification(model={self.model!r}, cause={self.cause!r}, effect={self.effect!r}, "
-                f"experiment={self.experiment!r}, states={[s.state for s in self.states]})")
+                f"experiment={self.experiment!r}{where}, states={[s.state for s in self.states]})")
 
     def state(self, name: str) -> StateIdentification:
         """The entry of macro state ``name``."""
@@ -265,9 +270,15 @@ class Identification:
         return identification_from_dict(document)
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``discagg identify --json`` document."""
-        return {"model": self.model, "cause": self.cause, "effect": self.effect, "experiment": self.experiment,
-                "records": self.records, "level": self.level, "macro_states": [s.to_dict() for s in self.states]}
+        """The ``discagg identify --json`` document (with ``"by": {"column", "value"}`` after ``"experiment"``
+        when the runs were picked by a column)."""
+        doc: dict[str, Any] = {"model": self.model, "cause": self.cause, "effect": self.effect,
+                               "experiment": self.experiment}
+        if self.by is not None:
+            doc["by"] = {"column": self.by[0], "value": self.by[1]}
+        doc.update({"records": self.records, "level": self.level,
+                    "macro_states": [s.to_dict() for s in self.states]})
+        return doc
 
 
 @dataclass(frozen=True, eq=False)
@@ -290,6 +301,11 @@ class Experiment:
     micro_effect: bool
     micro_cause: np.ndarray | None
 
+    def subset(self, rows: np.ndarray) -> Experiment:
+        """The runs selected by a boolean mask."""
+        return Experiment(self.macro[rows], self.outcome[rows], self.micro_effect,
+                          None if self.micro_cause is None else self.micro_cause[rows])
+
 
 def _joint_codes(table: DataTable, agg: Aggregation, members: tuple[str, ...]) -> np.ndarray:
     model = agg.model
@@ -311,8 +327,10 @@ def _single_column(table: DataTable, column: str, first: tuple[str, ...], second
                       table.describe_value(i, column))
 
 
-def read_experiment(table: DataTable, agg: Aggregation) -> Experiment:
+def read_experiment(table: DataTable, agg: Aggregation, also_used: Iterable[str] = ()) -> Experiment:
     """Read an experiment's runs for ``agg``'s cause and effect (see the module docstring for the columns).
+
+    ``also_used`` are columns read elsewhere (not warned about as ignored).
 
     Raises
     ------
@@ -364,7 +382,8 @@ def read_experiment(table: DataTable, agg: Aggregation) -> Experiment:
                                     f"{agg.effect!r} of its macro states")
         outcome = table.codes(agg.effect, pi_y.macro_states, f"the effect {agg.effect!r}")
         micro_effect = False
-    table.warn_unused({agg.cause, agg.effect, *cause_nodes, *effect_nodes}, "are neither the cause nor the effect")
+    table.warn_unused({agg.cause, agg.effect, *cause_nodes, *effect_nodes, *also_used},
+                      "are neither the cause nor the effect")
     return Experiment(macro, outcome, micro_effect, micro_cause)
 
 
@@ -389,6 +408,9 @@ def identify(
     effect: str | None = None,
     level: float = 0.95,
     tolerance: Tolerance = DEFAULT_TOLERANCE,
+    scheduler: str | None = None,
+    chunk_size: int | None = None,
+    progress: bool = False,
 ) -> Identification:
     """Infer, per macro state of the cause, the realization a macro experiment used.
 
@@ -405,6 +427,15 @@ def identify(
     level : float
         In (0, 1); the table's test decisions are at significance ``1 - level``.
     tolerance : Tolerance
+    scheduler : str, optional
+        Where the macro states are worked on (:func:`discagg.parallel.map_chunks`):
+        ``None``/``"local"``, ``"sequential"`` or a ``dask.distributed`` address.
+        The answer does not depend on it.
+    chunk_size : int, optional
+        Macro states per unit of work (default: the work in about
+        :data:`CHUNKS` chunks). The answer does not depend on it.
+    progress : bool
+        A bar over the chunks on stderr, when it is a terminal.
 
     Returns
     -------
@@ -429,55 +460,251 @@ def identify(
     >>> s.samples, s.identified, round(s.interventional["yes"], 6)
     (4, True, 0.25)
     """
-    if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < level < 1:
-        raise ModelError(None, "level", "a number in (0, 1)", repr(level))
+    _check_level(level)
     agg = as_aggregation(model, cause, effect, tolerance=tolerance)
     table = read_table(experiment)
     runs = read_experiment(table, agg)
-    return _identify(agg, runs, table.source, float(level))
+    (result,) = _identify_all(agg, [(runs, table.source, None)], float(level), scheduler, chunk_size, progress)
+    return result
 
 
-def _identify(agg: Aggregation, runs: Experiment, source: str, level: float) -> Identification:
+@dataclass(frozen=True)
+class Identifications:
+    """The result of :func:`identify_experiments`: one :class:`Identification` per experiment, in order.
+
+    Attributes
+    ----------
+    model, cause, effect : str
+    level : float
+    experiments : tuple of Identification
+        In the order given (and, within a file split ``by`` a column, in the
+        order in which its values first appear).
+    """
+
+    model: str
+    cause: str
+    effect: str
+    level: float
+    experiments: tuple[Identification, ...]
+
+    def __repr__(self) -> str:
+        return (f"Identifications(model={self.model!r}, cause={self.cause!r}, effect={self.effect!r}, "
+                f"{len(self.experiments)} experiments)")
+
+    def __len__(self) -> int:
+        return len(self.experiments)
+
+    def __iter__(self) -> Iterator[Identification]:
+        return iter(self.experiments)
+
+    def __getitem__(self, index: int) -> Identification:
+        return self.experiments[index]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``discagg identify --json`` document of several experiments."""
+        return {"model": self.model, "cause": self.cause, "effect": self.effect, "level": self.level,
+                "experiments": [e.to_dict() for e in self.experiments]}
+
+
+def identify_experiments(
+    model: CausalModel | Aggregation,
+    experiments: str | os.PathLike[str] | pd.DataFrame | Sequence[str | os.PathLike[str] | pd.DataFrame]
+    | Mapping[str, str | os.PathLike[str] | pd.DataFrame],
+    *,
+    by: str | None = None,
+    cause: str | None = None,
+    effect: str | None = None,
+    level: float = 0.95,
+    tolerance: Tolerance = DEFAULT_TOLERANCE,
+    scheduler: str | None = None,
+    chunk_size: int | None = None,
+    progress: bool = False,
+) -> Identifications:
+    """:func:`identify` for many experiments at once: several files, or one file's runs split by a column.
+
+    Every experiment is identified on its own (its own realization per macro
+    state and its own test), against the same model. The work, one unit per
+    experiment and macro state, runs through :func:`discagg.parallel.map_chunks`.
+
+    Parameters
+    ----------
+    model : CausalModel or Aggregation
+    experiments : path-like, DataFrame, or a sequence or mapping of them
+        The experiments' runs; a mapping names each DataFrame by its key
+        (a sequence of DataFrames names them ``DataFrame 1``, ``DataFrame 2``...).
+    by : str, optional
+        A column that says which experiment each run belongs to (a store, a
+        region, a repetition): each file is split by its values, in order of
+        first appearance. Every run needs a value.
+    cause, effect, level, tolerance, scheduler, chunk_size, progress
+        As :func:`identify`.
+
+    Returns
+    -------
+    Identifications
+
+    Examples
+    --------
+    >>> import discagg, pandas as pd
+    >>> m = discagg.load_model("example:cholesterol")
+    >>> runs = pd.DataFrame({"store": ["a", "a", "b"], "Lipids": ["medium"] * 3,
+    ...                      "HeartDisease": ["no", "yes", "no"]})
+    >>> result = identify_experiments(m, runs, by="store")
+    >>> [(e.by, e.state("medium").samples) for e in result]
+    [(('store', 'a'), 2), (('store', 'b'), 1)]
+    """
+    pd = require_pandas()
+    _check_level(level)
+    agg = as_aggregation(model, cause, effect, tolerance=tolerance)
+    if isinstance(experiments, (str, os.PathLike, pd.DataFrame)):
+        named: list[tuple[str | None, Any]] = [(None, experiments)]
+    elif isinstance(experiments, Mapping):
+        named = [(str(label), data) for label, data in experiments.items()]
+    else:
+        items = list(experiments)
+        frames = sum(isinstance(data, pd.DataFrame) for data in items)
+        named = [(f"DataFrame {i + 1}" if frames > 1 and isinstance(data, pd.DataFrame) else None, data)
+                 for i, data in enumerate(items)]
+    if not named:
+        raise ModelError(None, "experiments", "at least one experiment", "none")
+    parts: list[tuple[Experiment, str, tuple[str, str] | None]] = []
+    for label, data in named:
+        table = read_table(data, label=label)
+        if by is not None:
+            table.require([by], f"a column {by!r} naming the experiment of each run (by)")
+        runs = read_experiment(table, agg, also_used=() if by is None else (by,))
+        if by is None:
+            parts.append((runs, table.source, None))
+            continue
+        values, groups = _groups(table, by)
+        for g, value in enumerate(values):
+            parts.append((runs.subset(groups == g), table.source, (by, value)))
+    results = _identify_all(agg, parts, float(level), scheduler, chunk_size, progress)
+    return Identifications(agg.model.name, agg.cause, agg.effect, float(level), tuple(results))
+
+
+def _groups(table: DataTable, column: str) -> tuple[list[str], np.ndarray]:
+    """The distinct values of ``column`` as text, in order of first appearance, and every row's group index."""
+    missing = table.missing(column)
+    if missing.any():
+        i = int(np.argmax(missing))
+        raise table.error(i, column, "a value naming the run's experiment", table.describe_value(i, column))
+    text = table.frame[column].astype("string").to_numpy(dtype=object)
+    order: dict[str, int] = {}
+    groups = np.array([order.setdefault(str(v), len(order)) for v in text], dtype=np.intp)
+    return list(order), groups
+
+
+def _check_level(level: object) -> None:
+    if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < level < 1:
+        raise ModelError(None, "level", "a number in (0, 1)", repr(level))
+
+
+CHUNKS = 32
+"""Without a ``chunk_size``, the (experiment, macro state) units are cut into about this many chunks."""
+
+
+@dataclass(frozen=True, eq=False)
+class _StateWork:
+    """What the identification of one macro state of one experiment needs: arrays only (it pickles)."""
+
+    name: str
+    micro: tuple[str, ...]
+    effect_macro: tuple[str, ...]
+    kernel: np.ndarray            # (F, m): P(O | do(X = x)) over the fibre, O as recorded
+    macro_kernel: np.ndarray      # (F, |Ȳ|)
+    counts: np.ndarray            # (m,)
+    macro_counts: np.ndarray      # (|Ȳ|,)
+    samples: int
+    micro_counts: np.ndarray | None  # (F,) when the cause's micro state is recorded
+    observational: np.ndarray | None  # (|Ȳ|,), None when P(x̄) = 0
+    tolerance: Tolerance
+
+
+@dataclass(frozen=True)
+class _Impossible:
+    """A run's outcome that no micro state of the fibre can produce (the error is raised by the caller)."""
+
+    outcome: int
+
+
+def _identify_state(work: _StateWork) -> StateIdentification | _Impossible:
+    tolerance = work.tolerance
+    observed = work.micro_counts is not None
+    observational = None if work.observational is None else _named(work.effect_macro, work.observational)
+    identified = observed or affinely_independent(work.kernel, tolerance.equality)
+    if work.samples == 0:
+        return StateIdentification(work.name, 0, None, identified, None, None, observational, None, observed=observed)
+    residual = None
+    if work.micro_counts is not None:
+        weights = work.micro_counts / work.samples
+        lower = upper = weights
+    else:
+        try:
+            estimate = ml_realization(work.kernel, work.counts, tolerance)
+        except ImpossibleOutcome as exc:
+            return _Impossible(exc.outcome)
+        weights, lower, upper, residual = estimate.weights, estimate.lower, estimate.upper, estimate.kkt_residual
+    realization = {x: float(w) for x, w in zip(work.micro, weights) if w > tolerance.support}
+    ranges = {x: (float(lo), float(hi)) for x, lo, hi in zip(work.micro, lower, upper)}
+    interventional = _named(work.effect_macro, weights @ work.macro_kernel)
+    test = None if work.observational is None else g_test(work.macro_counts, work.observational, tolerance.support)
+    return StateIdentification(work.name, work.samples, realization, identified, ranges, interventional,
+                               observational, test, observed=observed, kkt_residual=residual)
+
+
+def _identify_task(chunk: list[_StateWork]) -> list[StateIdentification | _Impossible]:
+    return [_identify_state(work) for work in chunk]
+
+
+def _works(agg: Aggregation, runs: Experiment) -> list[_StateWork]:
     pi_x, pi_y = agg.cause_map, agg.effect_map
-    tolerance = agg.tolerance
     kernel = agg.kernel if runs.micro_effect else agg.macro_kernel
-    outcomes = pi_y.micro_states if runs.micro_effect else pi_y.macro_states
     m, k_macro = kernel.shape[1], pi_x.n_macro
     samples = np.bincount(runs.macro, minlength=k_macro)
     counts = np.bincount(runs.macro * m + runs.outcome, minlength=k_macro * m).reshape(k_macro, m).astype(float)
     macro_counts = pi_y.push_forward(counts, axis=1) if runs.micro_effect else counts
     micro_counts = None if runs.micro_cause is None else np.bincount(runs.micro_cause, minlength=pi_x.n_micro)
-    states = []
+    works = []
     for k, name in enumerate(pi_x.macro_states):
         fibre = pi_x.fibre(k)
-        micro = [pi_x.micro_states[x] for x in fibre]
-        observational = _named(pi_y.macro_states, agg.observational[k]) if agg.supported[k] else None
-        identified = micro_counts is not None or affinely_independent(kernel[fibre], tolerance.equality)
-        if samples[k] == 0:
-            states.append(StateIdentification(name, 0, None, identified, None, None, observational, None,
-                                              observed=micro_counts is not None))
-            continue
-        residual = None
-        if micro_counts is not None:
-            weights = micro_counts[fibre] / samples[k]
-            lower = upper = weights
-        else:
-            try:
-                estimate = ml_realization(kernel[fibre], counts[k], tolerance)
-            except ImpossibleOutcome as exc:
-                raise ModelError(source, f"runs with {agg.cause} = {name}",
+        works.append(_StateWork(name, tuple(pi_x.micro_states[x] for x in fibre), pi_y.macro_states, kernel[fibre],
+                                agg.macro_kernel[fibre], counts[k], macro_counts[k], int(samples[k]),
+                                None if micro_counts is None else micro_counts[fibre],
+                                agg.observational[k] if agg.supported[k] else None, agg.tolerance))
+    return works
+
+
+def _identify_all(agg: Aggregation, parts: Sequence[tuple[Experiment, str, tuple[str, str] | None]], level: float,
+                  scheduler: str | None, chunk_size: int | None, progress: bool) -> list[Identification]:
+    """Every experiment's identification, its macro states run through :func:`discagg.parallel.map_chunks`."""
+    from discagg.parallel import map_chunks
+
+    if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer))
+                                   or chunk_size < 1):
+        raise ModelError(None, "chunk_size", "a positive whole number of macro states per chunk", repr(chunk_size))
+    works = [_works(agg, runs) for runs, _, _ in parts]
+    flat = [work for group in works for work in group]
+    size = int(chunk_size) if chunk_size is not None else max(1, -(-len(flat) // CHUNKS))
+    chunks = [flat[i:i + size] for i in range(0, len(flat), size)]
+    done = [state for chunk in map_chunks(_identify_task, chunks, scheduler=scheduler, progress=progress,
+                                          description="experiments' macro states") for state in chunk]
+    pi_x, pi_y = agg.cause_map, agg.effect_map
+    results, position = [], 0
+    for (runs, source, by), group in zip(parts, works):
+        states = done[position:position + len(group)]
+        position += len(group)
+        for k, state in enumerate(states):
+            if isinstance(state, _Impossible):
+                outcomes = pi_y.micro_states if runs.micro_effect else pi_y.macro_states
+                name = pi_x.macro_states[k]
+                where = f"runs with {agg.cause} = {name}" + ("" if by is None else f" and {by[0]} = {by[1]}")
+                raise ModelError(source, where,
                                  f"outcomes that some micro state of {name!r} can produce under the model",
-                                 f"{agg.effect} = {outcomes[exc.outcome]!r}, which has probability 0 under "
-                                 f"do({agg.cause} = x) for every x in the fibre {preview(micro)}") from None
-            weights, lower, upper, residual = estimate.weights, estimate.lower, estimate.upper, estimate.kkt_residual
-        realization = {x: float(w) for x, w in zip(micro, weights) if w > tolerance.support}
-        ranges = {x: (float(lo), float(hi)) for x, lo, hi in zip(micro, lower, upper)}
-        interventional = _named(pi_y.macro_states, weights @ agg.macro_kernel[fibre])
-        test = g_test(macro_counts[k], agg.observational[k], tolerance.support) if agg.supported[k] else None
-        states.append(StateIdentification(name, int(samples[k]), realization, identified, ranges, interventional,
-                                          observational, test, observed=micro_counts is not None,
-                                          kkt_residual=residual))
-    records = ("micro effect" if runs.micro_effect else "macro effect") + (
-        " and micro cause" if runs.micro_cause is not None else "")
-    return Identification(agg.model.name, agg.cause, agg.effect, source, records, level, tuple(states),
-                          pi_y.macro_states)
+                                 f"{agg.effect} = {outcomes[state.outcome]!r}, which has probability 0 under "
+                                 f"do({agg.cause} = x) for every x in the fibre {preview(group[k].micro)}")
+        records = ("micro effect" if runs.micro_effect else "macro effect") + (
+            " and micro cause" if runs.micro_cause is not None else "")
+        results.append(Identification(agg.model.name, agg.cause, agg.effect, source, records, level,
+                                      tuple(states), pi_y.macro_states, by))  # type: ignore[arg-type]
+    return results

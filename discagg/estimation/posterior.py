@@ -22,6 +22,14 @@ draw and macro state.
 on ``i``, never on how the draws are batched or where a batch runs, so
 :func:`posterior_chunk`, the unit of work, can be handed to any worker and the
 result is the same.
+
+**Batches and chunks.** The draws are computed in fixed batches of
+:func:`batch_size` draws (draws ``[j·B, (j+1)·B)``), and whole batches are
+grouped into the chunks that :func:`discagg.parallel.map_chunks` runs, locally
+or on a ``dask.distributed`` cluster. A batch is the same arrays whatever the
+chunking, so the answers are the same to the last bit for every scheduler and
+chunk size (a contraction over a batch of a different size may round
+differently: its order of products is planned from the sizes).
 """
 
 from __future__ import annotations
@@ -46,13 +54,18 @@ if TYPE_CHECKING:
 
     from discagg.estimation.summary import PosteriorSummary
 
-__all__ = ["QUESTIONS", "Interval", "Posterior", "posterior", "posterior_of_fit", "posterior_chunk",
-           "dirichlet_parameters", "draw_cpts", "batched_tables", "check_posterior_options", "interval"]
+__all__ = ["QUESTIONS", "BATCH", "DEFAULT_CHUNK", "Interval", "Posterior", "posterior", "posterior_of_fit",
+           "posterior_chunk", "dirichlet_parameters", "draw_cpts", "batched_tables", "batch_size", "chunk_batches",
+           "check_chunk_size", "check_posterior_options", "interval"]
 
 QUESTIONS = ("inspect", "solve", "bounds")
 _DRAW = "\x00draw"  # the batch variable of the contractions (no node can be called this: names are printable)
 _BATCH_ENTRIES = 1 << 22
 """A batch holds at most this many entries of its largest table (draws x cause states x effect states)."""
+BATCH = 100
+"""Draws computed together (one contraction per table); fewer when the tables are large (:func:`batch_size`)."""
+DEFAULT_CHUNK = 100
+"""Draws per unit of work handed to the scheduler, unless ``chunk_size`` says otherwise."""
 
 
 @dataclass(frozen=True)
@@ -116,12 +129,20 @@ def draw_cpts(parameters: Mapping[str, np.ndarray], seeds: Sequence[np.random.Se
     -------
     dict of str to ndarray, shape ``(len(seeds), *cpt.shape)``
     """
-    out = {name: np.empty((len(seeds),) + alpha.shape) for name, alpha in parameters.items()}
+    names = tuple(parameters)
+    # All of a draw's Gamma variates come from one call on the concatenated parameters: the same numbers, in the
+    # same order, as one call per node would give (the generator consumes its stream element by element).
+    flat = np.concatenate([np.asarray(parameters[name], dtype=np.float64).ravel() for name in names])
+    gamma = np.empty((len(seeds), flat.size))
     for i, seed in enumerate(seeds):
-        rng = np.random.default_rng(seed)
-        for name, alpha in parameters.items():
-            gamma = rng.standard_gamma(alpha)
-            out[name][i] = gamma / gamma.sum(axis=-1, keepdims=True)
+        gamma[i] = np.random.default_rng(seed).standard_gamma(flat)
+    out, offset = {}, 0
+    for name in names:
+        shape = np.shape(parameters[name])
+        size = int(np.prod(shape))
+        block = gamma[:, offset:offset + size].reshape((len(seeds),) + shape)
+        out[name] = block / block.sum(axis=-1, keepdims=True)
+        offset += size
     return out
 
 
@@ -359,11 +380,71 @@ class Posterior:
         return self.summary().to_dict()
 
 
+def batch_size(agg: Aggregation) -> int:
+    """How many draws are computed together: :data:`BATCH`, or fewer when a batch's tables would be large.
+
+    It depends on the problem only (never on the chunking), and every batch is
+    the same draws whatever the chunks are (see :func:`chunk_batches`).
+
+    >>> import discagg
+    >>> batch_size(discagg.Aggregation.of(discagg.load_model("example:cholesterol")))
+    100
+    """
+    return max(1, min(BATCH, _BATCH_ENTRIES // max(1, agg.cause_map.n_micro * agg.effect_map.n_micro)))
+
+
+def chunk_batches(draws: int, batch: int, chunk_size: int) -> list[list[tuple[int, int]]]:
+    """The draws cut into batches ``[j·batch, (j+1)·batch)``, and the batches grouped into chunks.
+
+    A chunk holds ``ceil(chunk_size / batch)`` whole batches, so that each batch
+    is computed as the same arrays however the work is chunked: its draws, and
+    their numbers to the last bit, do not depend on ``chunk_size``.
+
+    >>> chunk_batches(250, 100, 150)
+    [[(0, 100), (100, 200)], [(200, 250)]]
+    >>> chunk_batches(250, 100, 1)
+    [[(0, 100)], [(100, 200)], [(200, 250)]]
+    """
+    batches = [(start, min(start + batch, draws)) for start in range(0, draws, batch)]
+    per_chunk = max(1, -(-chunk_size // batch))
+    return [batches[i:i + per_chunk] for i in range(0, len(batches), per_chunk)]
+
+
+def _posterior_task(chunk: tuple[Any, Mapping[str, np.ndarray], list[list[np.random.SeedSequence]], tuple[str, ...]]
+                    ) -> dict[str, np.ndarray]:
+    """One chunk of draws: its batches one after the other (a module-level function, so that it pickles)."""
+    from discagg.estimation.portable import unpack
+
+    carried, parameters, batches, questions = chunk
+    agg = unpack(carried)
+    parts = [posterior_chunk(agg, parameters, seeds, questions) for seeds in batches]
+    return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+
+
+def check_chunk_size(chunk_size: object, option: str = "chunk_size") -> int:
+    """``chunk_size`` as an int (None: :data:`DEFAULT_CHUNK`); a :class:`ModelError` unless it is positive."""
+    if chunk_size is None:
+        return DEFAULT_CHUNK
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
+        raise ModelError(None, option, "a positive whole number of draws per chunk", repr(chunk_size))
+    return int(chunk_size)
+
+
 def posterior_of_fit(agg: Aggregation, counts: Mapping[str, np.ndarray], rows: int, *, draws: int,
                      prior: str = "bdeu", ess: float = 1.0, seed: int | None = None, level: float = 0.95,
-                     questions: Sequence[str] = QUESTIONS) -> Posterior:
-    """:func:`posterior` from family counts already computed (``agg`` gives the structure, cause and effect)."""
+                     questions: Sequence[str] = QUESTIONS, scheduler: str | None = None,
+                     chunk_size: int | None = None, progress: bool = False) -> Posterior:
+    """:func:`posterior` from family counts already computed (``agg`` gives the structure, cause and effect).
+
+    The draws run through :func:`discagg.parallel.map_chunks` in chunks of
+    ``chunk_size`` draws (rounded up to whole batches, :func:`chunk_batches`),
+    on ``scheduler``; the result is the same for every scheduler and chunk size.
+    """
+    from discagg.estimation.portable import carry
+    from discagg.parallel import map_chunks
+
     check_posterior_options(draws, prior, level)
+    size = check_chunk_size(chunk_size)
     unknown = [q for q in questions if q not in QUESTIONS]
     if unknown:
         raise ModelError(None, "questions", f"some of {list(QUESTIONS)}", repr(unknown))
@@ -376,9 +457,15 @@ def posterior_of_fit(agg: Aggregation, counts: Mapping[str, np.ndarray], rows: i
         seed = entropy
     seed = int(seed)
     seeds = np.random.SeedSequence(seed).spawn(int(draws))
-    per_batch = max(1, _BATCH_ENTRIES // max(1, agg.cause_map.n_micro * agg.effect_map.n_micro))
-    parts = [posterior_chunk(agg, parameters, seeds[start:start + per_batch], questions)
-             for start in range(0, len(seeds), per_batch)]
+    batch = batch_size(agg)
+    check_entries(batch * agg.cause_map.n_micro * agg.effect_map.n_micro,
+                  f"{batch} draws of the {agg.cause_map.n_micro} x {agg.effect_map.n_micro} table of cause and "
+                  "effect micro states", "posterior")
+    carried, asked = carry(agg, scheduler), tuple(questions)
+    chunks = [(carried, parameters, [seeds[a:b] for a, b in batches], asked)
+              for batches in chunk_batches(int(draws), batch, size)]
+    parts = map_chunks(_posterior_task, chunks, scheduler=scheduler, progress=progress,
+                       description=f"posterior draws ({len(chunks)} chunks)")
     values = {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
     for array in values.values():
         array.setflags(write=False)
@@ -399,6 +486,9 @@ def posterior(
     level: float = 0.95,
     questions: Sequence[str] = QUESTIONS,
     tolerance: Tolerance = DEFAULT_TOLERANCE,
+    scheduler: str | None = None,
+    chunk_size: int | None = None,
+    progress: bool = False,
 ) -> Posterior:
     """Posterior draws of what inspect, solve and bounds answer, from data and a structure.
 
@@ -422,6 +512,17 @@ def posterior(
     questions : sequence of {"inspect", "solve", "bounds"}
         What to compute per draw (``solve`` runs a gap LP per draw and macro state).
     tolerance : Tolerance
+    scheduler : str, optional
+        Where the draws run (:func:`discagg.parallel.map_chunks`): ``None`` or
+        ``"local"`` (Dask's threads in this process), ``"sequential"``, or the
+        address of a running ``dask.distributed`` scheduler. The answer does
+        not depend on it.
+    chunk_size : int, optional
+        Draws per unit of work (default :data:`DEFAULT_CHUNK`; rounded up to
+        whole batches of :func:`batch_size` draws). The answer does not depend
+        on it.
+    progress : bool
+        A bar over the chunks on stderr, when it is a terminal.
 
     Returns
     -------
@@ -442,4 +543,5 @@ def posterior(
     fitted = fit_table(read_table(data), structure_of(structure), prior, ess)
     agg = Aggregation.of(fitted.model, cause, effect, tolerance=tolerance)
     return posterior_of_fit(agg, fitted.counts, fitted.rows, draws=draws, prior=prior, ess=ess, seed=seed,
-                            level=level, questions=questions)
+                            level=level, questions=questions, scheduler=scheduler, chunk_size=chunk_size,
+                            progress=progress)
