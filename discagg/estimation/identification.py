@@ -270,8 +270,11 @@ class Identification:
         return identification_from_dict(document)
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``discagg identify --json`` document (with ``"by": {"column", "value"}`` after ``"experiment"``
-        when the runs were picked by a column)."""
+        """The ``discagg identify --json`` document.
+
+        It has ``"by": {"column", "value"}`` after ``"experiment"`` when the
+        runs were picked by a column.
+        """
         doc: dict[str, Any] = {"model": self.model, "cause": self.cause, "effect": self.effect,
                                "experiment": self.experiment}
         if self.by is not None:
@@ -536,7 +539,17 @@ def identify_experiments(
         A column that says which experiment each run belongs to (a store, a
         region, a repetition): each file is split by its values, in order of
         first appearance. Every run needs a value.
-    cause, effect, level, tolerance, scheduler, chunk_size, progress
+    cause, effect : str, optional
+        As :func:`identify`.
+    level : float
+        As :func:`identify`.
+    tolerance : Tolerance
+        As :func:`identify`.
+    scheduler : str, optional
+        As :func:`identify`: where the experiments' macro states run.
+    chunk_size : int, optional
+        As :func:`identify`.
+    progress : bool
         As :func:`identify`.
 
     Returns
