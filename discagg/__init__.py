@@ -70,6 +70,7 @@ _EXPORTS = {
     "PosteriorSummary": "discagg.estimation.summary",
     "load_inspection": "discagg.solvers.saved",
     "load_solution": "discagg.solvers.saved",
+    "load_verification": "discagg.theory.saved",
     "load_realization": "discagg.io.side_files",
     "save_realization": "discagg.io.side_files",
     "OBJECTIVES": "discagg.solvers.inhibiting",
@@ -132,6 +133,7 @@ if TYPE_CHECKING:  # the names as a type checker sees them
     from discagg.solvers.saved import load_bounds, load_inspection, load_solution
     from discagg.solvers.solution import Solution, StateSolution
     from discagg.theory.gaussian import GaussianAnalysis, gaussian_analysis
+    from discagg.theory.saved import load_verification
     from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
     from discagg.viz.draw import draw
 
@@ -197,6 +199,7 @@ __all__ = [
     "load_realization",
     "load_scm",
     "load_solution",
+    "load_verification",
     "loads_gaussian",
     "loads_model",
     "loads_scm",
