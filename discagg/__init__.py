@@ -71,6 +71,8 @@ _EXPORTS = {
     "load_inspection": "discagg.solvers.saved",
     "load_solution": "discagg.solvers.saved",
     "load_verification": "discagg.theory.saved",
+    "load_coarsening_search": "discagg.search.saved",
+    "load_causal_partition": "discagg.search.saved",
     "load_realization": "discagg.io.side_files",
     "save_realization": "discagg.io.side_files",
     "OBJECTIVES": "discagg.solvers.inhibiting",
@@ -128,6 +130,7 @@ if TYPE_CHECKING:  # the names as a type checker sees them
     from discagg.io.side_files import load_realization, save_realization
     from discagg.search.causal import CausalPartition, causal_partition
     from discagg.search.coarsen import CoarseningSearch, coarsen
+    from discagg.search.saved import load_causal_partition, load_coarsening_search
     from discagg.solvers.inhibiting import OBJECTIVES, solve
     from discagg.solvers.ranges import EffectBounds, StateBounds, effect_bounds, most_inducing, reach
     from discagg.solvers.saved import load_bounds, load_inspection, load_solution
@@ -191,6 +194,8 @@ __all__ = [
     "interventional",
     "learn_abstraction",
     "load_bounds",
+    "load_causal_partition",
+    "load_coarsening_search",
     "load_gaussian",
     "load_identification",
     "load_inspection",
