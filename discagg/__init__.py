@@ -70,6 +70,9 @@ _EXPORTS = {
     "PosteriorSummary": "discagg.estimation.summary",
     "load_inspection": "discagg.solvers.saved",
     "load_solution": "discagg.solvers.saved",
+    "load_verification": "discagg.theory.saved",
+    "load_coarsening_search": "discagg.search.saved",
+    "load_causal_partition": "discagg.search.saved",
     "load_realization": "discagg.io.side_files",
     "save_realization": "discagg.io.side_files",
     "OBJECTIVES": "discagg.solvers.inhibiting",
@@ -136,11 +139,13 @@ if TYPE_CHECKING:  # the names as a type checker sees them
     from discagg.io.side_files import load_realization, save_realization
     from discagg.search.causal import CausalPartition, causal_partition
     from discagg.search.coarsen import CoarseningSearch, coarsen
+    from discagg.search.saved import load_causal_partition, load_coarsening_search
     from discagg.solvers.inhibiting import OBJECTIVES, solve
     from discagg.solvers.ranges import EffectBounds, StateBounds, effect_bounds, most_inducing, reach
     from discagg.solvers.saved import load_bounds, load_inspection, load_solution
     from discagg.solvers.solution import Solution, StateSolution
     from discagg.theory.gaussian import GaussianAnalysis, gaussian_analysis
+    from discagg.theory.saved import load_verification
     from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
     from discagg.viz.draw import draw
 
@@ -200,6 +205,8 @@ __all__ = [
     "interventional",
     "learn_abstraction",
     "load_bounds",
+    "load_causal_partition",
+    "load_coarsening_search",
     "load_gaussian",
     "load_identification",
     "load_inspection",
@@ -208,6 +215,7 @@ __all__ = [
     "load_realization",
     "load_scm",
     "load_solution",
+    "load_verification",
     "loads_gaussian",
     "loads_model",
     "loads_scm",

@@ -137,12 +137,29 @@ class AbstractionError:
     mechanism : {"model", "best"}
         The macro model's mechanisms, or the best mechanism of each pair.
     tolerance : Tolerance
+    micro_name : str
+        The micro model's name.
+    macro_name : str or None
+        The macro model's name (None without a macro model: the macro states are the maps').
     """
 
     metric: str
     pairs: tuple[PairError, ...]
     mechanism: str = "model"
     tolerance: Tolerance = field(default=DEFAULT_TOLERANCE, repr=False)
+    micro_name: str = field(default="", repr=False)
+    macro_name: str | None = field(default=None, repr=False)
+
+    def __str__(self) -> str:
+        """The text ``discagg abstraction`` prints (without ``--per-intervention``)."""
+        from discagg.report.abstraction import render_error
+
+        return render_error(self)
+
+    def _repr_html_(self) -> str:
+        from discagg.report.abstraction import error_html
+
+        return error_html(self)
 
     @property
     def base(self) -> float | None:
@@ -309,4 +326,5 @@ def abstraction_error(micro: CausalModel | str | os.PathLike[str],
     groups = {m: v.nodes for m, v in bound.variables.items()}
     results = tuple(evaluate_pair(pair_kernels(micro, None if best else macro, groups, p), bound, metric, best=best,
                                   tolerance=tolerance) for p in pairs)
-    return AbstractionError(metric, results, "best" if best else "model", tolerance)
+    return AbstractionError(metric, results, "best" if best else "model", tolerance, micro.name,
+                            None if macro is None else macro.name)

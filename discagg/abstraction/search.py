@@ -152,6 +152,17 @@ class LearnedAbstraction:
                                                                   "tie_l1": self.tie_l1},
                 "error": self.error.to_dict(), "abstraction": abstraction_to_dict(self.mapping)}
 
+    def __str__(self) -> str:
+        """The text ``discagg learn-abstraction`` prints."""
+        from discagg.report.abstraction import render_learned
+
+        return render_learned(self)
+
+    def _repr_html_(self) -> str:
+        from discagg.report.abstraction import learned_html
+
+        return learned_html(self)
+
     def __repr__(self) -> str:
         return (f"LearnedAbstraction(value={self.value:.6g}, optimal={self.optimal}, stopped={self.stopped}, "
                 f"method={self.method!r}, "

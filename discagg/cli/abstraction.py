@@ -11,8 +11,6 @@ from discagg.cli.arguments import dump, input_file, output_path
 from discagg.errors import ModelError
 
 if TYPE_CHECKING:
-    from discagg.abstraction.error import AbstractionError
-    from discagg.abstraction.search import LearnedAbstraction
     from discagg.core.abstraction import Pair
     from discagg.core.model import CausalModel
 
@@ -113,56 +111,9 @@ def _run_error(args: argparse.Namespace) -> str:
                                    mechanism="best" if args.best_mechanism or macro is None else "model")
     if args.json:
         return dump(result.to_dict())
-    return _render_error(result, micro, macro, args.per_intervention)
+    from discagg.report.abstraction import render_error
 
-
-def _unit(metric: str) -> str:
-    return "Jensen-Shannon divergence, bits" if metric == "jsd" else "total variation"
-
-
-def _state(assignment: dict[str, str]) -> str:
-    return " ".join(f"{k}={v}" for k, v in assignment.items())
-
-
-def _render_error(result: AbstractionError, micro: CausalModel, macro: CausalModel | None,
-                  per_intervention: bool = False) -> str:
-    from discagg.cli.tables import format_table
-
-    best = result.mechanism == "best"
-    header = ["sources", "targets", "error"] + (["lower bound"] if best else []) + [
-        "worst micro intervention", "its macro intervention", "max TV"]
-    rows = []
-    for p in result.pairs:
-        row = [",".join(p.pair.sources), ",".join(p.pair.targets), f"{p.error:.6f}"]
-        if best:
-            row.append(f"{p.mechanism.lower_bound:.6f}" if p.mechanism is not None else "-")
-        row += [_state(p.argmax), _state(p.macro_intervention(p.argmax_index)), f"{float(p.tv.max()):.6f}"]
-        rows.append(row)
-    against = (f"macro {macro.name}" if macro is not None else "the macro states of the maps") + (
-        ", with the best macro mechanism of each pair" if best else "")
-    lines = [f"abstraction: micro {micro.name} -> {against}; metric {result.metric} ({_unit(result.metric)})", "",
-             format_table(header, rows), ""]
-    if per_intervention:
-        lines.append(format_table(["sources", "targets", "micro intervention", "macro intervention", "distance",
-                                   "TV"],
-                                  [[",".join(p.pair.sources), ",".join(p.pair.targets), _state(p.intervention(i)),
-                                    _state(p.macro_intervention(i)), f"{d:.6f}", f"{t:.6f}"]
-                                   for p in result.pairs for i, (d, t) in enumerate(zip(p.distances, p.tv))]))
-        lines.append("")
-    worst = result.argmax_pair
-    lines.append(f"overall abstraction error: {result.overall:.6f} (pair {','.join(worst.pair.sources)} -> "
-                 f"{','.join(worst.pair.targets)})")
-    if best:
-        lines.append("exact transformation (some macro mechanism makes every diagram commute): "
-                     + ("yes" if result.exact else "no"))
-        for p in result.pairs:
-            sources, targets = ",".join(p.pair.sources), ",".join(p.pair.targets)
-            lines.append(f"best mechanism P({targets} | do({sources})):")
-            for source, dist in p.mechanism_table().items():
-                lines.append(f"  do({sources}={source}): " + " ".join(f"{t}={v:.4f}" for t, v in dist.items()))
-    else:
-        lines.append("every diagram commutes (exact abstraction): " + ("yes" if result.exact else "no"))
-    return "\n".join(lines)
+    return render_error(result, args.per_intervention)
 
 
 def _run_learn(args: argparse.Namespace) -> str:
@@ -180,39 +131,9 @@ def _run_learn(args: argparse.Namespace) -> str:
     with _naming(args.reference or args.variables):
         result = learn_abstraction(micro, macro, spec, pairs, args.metric, reference=reference, method=args.method,
                                    time_limit=args.time_limit)
-    text = dump(result.to_dict()) if args.json else _render_learned(result, micro, macro)
+    from discagg.report.abstraction import render_learned
+
+    text = dump(result.to_dict()) if args.json else render_learned(result)
     if args.out:
         save_abstraction(result.mapping, args.out, option="--out")
     return text
-
-
-def _render_learned(result: LearnedAbstraction, micro: CausalModel, macro: CausalModel) -> str:
-    lines = [f"learn-abstraction: micro {micro.name} -> macro {macro.name}; metric {result.metric} "
-             f"({_unit(result.metric)}); {len(result.error.pairs)} pair{'s' if len(result.error.pairs) != 1 else ''}"]
-    if result.method == "exhaustive":
-        lines.append(f"search: exhaustive, every one of {result.candidates} combinations of surjective maps "
-                     f"evaluated ({result.seconds:.3f} s)")
-    else:
-        lines.append(f"search: branch and bound over {result.candidates} combinations of surjective maps: "
-                     f"{result.nodes} partial assignments expanded, {result.pruned} pruned, {result.evaluated} "
-                     f"complete ones evaluated ({result.seconds:.3f} s)"
-                     + ("; stopped by the time limit" if result.stopped else "; every branch explored or pruned"))
-    lines.append(f"least overall error: {result.value:.6f}; certified lower bound: {result.lower_bound:.6f}; "
-                 + ("optimal" if result.optimal else "NOT proved optimal")
-                 + (f"; {result.ties} optimal combinations (the one with the least sum of pair errors is shown)"
-                    if result.ties is not None and result.ties > 1 else ""))
-    lines.append("exact abstraction (every diagram commutes): " + ("yes" if result.error.exact else "no"))
-    if result.undetermined:
-        lines.append(f"in no pair (any map is optimal): {', '.join(result.undetermined)}")
-    lines.append("maps:")
-    for name, variable in result.mapping.variables.items():
-        table = " ".join(f"{micro_state}->{macro_state}" for micro_state, macro_state in variable.to_table().items())
-        lines.append(f"  {name} <- {','.join(variable.nodes)}: {table}")
-    lines.append("pair errors: " + "; ".join(f"{','.join(p.pair.sources)} -> {','.join(p.pair.targets)} "
-                                            f"{p.error:.6f}" for p in result.error.pairs))
-    if result.differing is not None:
-        differing = ", ".join(f"{m} {d}" for m, d in result.differing.items())
-        lines.append(f"distance to the reference maps: L1 {result.l1} (micro states mapped differently: {differing})"
-                     + (f"; over the tied optima, L1 from {result.tie_l1[0]} to {result.tie_l1[1]}"
-                        if result.tie_l1 is not None and result.tie_l1[0] != result.tie_l1[1] else ""))
-    return "\n".join(lines)

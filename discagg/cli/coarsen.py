@@ -10,20 +10,8 @@ from discagg.errors import ModelError
 
 if TYPE_CHECKING:
     from discagg.core.aggregation import Aggregation
-    from discagg.search.causal import CausalPartition
-    from discagg.search.coarsen import CoarseningSearch
 
 __all__ = ["register"]
-
-_OBJECTIVES = {
-    "confounding": "total irreducible macro confounding, sum over xbar of P(xbar) gap(xbar) (0: every macro state "
-                   "has a confounding-inhibiting realization)",
-    "ambiguity": "total width of the reachable P(Ybar | do(xbar)), sum over xbar of the largest range of "
-                 "P(Ybar = ybar | do(xbar)) (0: every do(xbar) means one thing)",
-    "abstraction": "abstraction error with the best macro mechanism, the largest over xbar (0: an exact "
-                   "transformation)",
-}
-
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``coarsen`` to ``commands``."""
@@ -43,7 +31,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                          "or merged whole with --atoms macro); default: the model's query")
     command.add_argument("--effect", metavar="Y", help="effect, as every command takes it (its coarsening is kept)")
     command.add_argument("--states", metavar="K", type=int, help="number of macro states of the cause to find")
-    command.add_argument("--objective", choices=tuple(_OBJECTIVES), default="confounding",
+    command.add_argument("--objective", choices=("confounding", "ambiguity", "abstraction"), default="confounding",
                          help="confounding (default), ambiguity or abstraction")
     command.add_argument("--metric", choices=("jsd", "tv"),
                          help="for --objective abstraction: jsd (Jensen-Shannon divergence in bits, default) or tv")
@@ -124,7 +112,9 @@ def _run(args: argparse.Namespace) -> str:
         document["wrote"] = args.out
         text = dump(document)
     else:
-        text = render_search(result, agg, args.out)
+        from discagg.report.coarsen import render_search
+
+        text = render_search(result, args.out)
     if args.out:
         _write(result.to_model(), args.out)
     return text
@@ -148,105 +138,11 @@ def _run_causal(args: argparse.Namespace, agg: Aggregation) -> str:
         document["wrote"] = args.out
         text = dump(document)
     else:
+        from discagg.report.coarsen import render_causal
+
         text = render_causal(part, args.out)
     if args.out:
         pi = Coarsening.from_assignment(agg.cause, part.micro_states, [f"c{c}" for c in range(part.n_classes)],
                                         part.labels)
         _write(with_cause_map(agg.model, agg.cause, agg.effect, pi), args.out)
     return text
-
-
-def _members(names: tuple[str, ...], limit: int = 6) -> str:
-    if len(names) <= limit:
-        return " ".join(names)
-    return " ".join(names[:limit]) + f" ... ({len(names)} in all)"
-
-
-def _describe_search(result: CoarseningSearch) -> str:
-    k, n = result.k, result.n_atoms
-    what = "runs" if result.contiguous else "partitions"
-    count = (f"C({n} - 1, {k} - 1) = {result.candidates}" if result.contiguous
-             else f"S({n}, {k}) = {result.candidates}")
-    timing = f"{result.evaluated} fibre terms, {result.seconds:.2f} s"
-    if result.method == "dynamic-programming":
-        return f"search: dynamic programming over breakpoints, exact over all {count} {what} ({timing})"
-    if result.method == "exhaustive":
-        return f"search: exhaustive, every one of the {count} {what} (recursion over subsets; {timing})"
-    if result.method == "trivial":
-        return f"search: the only candidate ({count}; {timing})"
-    if result.method == "causal-partition":
-        return (f"search: none needed: the causal partition has {result.causal_classes} classes over the atoms, "
-                f"at most K, so a refinement of it into {k} macro states has ambiguity 0 ({timing})")
-    return (f"search: heuristic over the {count} {what}: agglomerative merging and local search from it and from "
-            f"random restarts ({timing})")
-
-
-def render_search(result: CoarseningSearch, agg: Aggregation, out: str | None = None) -> str:
-    """The text ``discagg coarsen`` prints."""
-    from discagg.cli.tables import format_table
-
-    atoms = (f"{result.n_atoms} micro states" if result.atoms == "micro"
-             else f"{result.n_atoms} macro states of its map, merged whole")
-    effect = agg.effect_map
-    effect_states = ", ".join(effect.macro_states[:6]) + (" ..." if effect.n_macro > 6 else "")
-    metric = ""
-    if result.metric is not None:
-        metric = " (Jensen-Shannon divergence, bits)" if result.metric == "jsd" else " (total variation)"
-    lines = [f"coarsen: model {result.model}; cause {result.cause} ({atoms}) into {result.k} macro states; effect "
-             f"{result.effect} ({effect.n_macro} macro states: {effect_states})",
-             f"objective {result.objective}{metric}: {_OBJECTIVES[result.objective]}",
-             _describe_search(result),
-             f"value {result.value:.6f}; certified lower bound {result.lower_bound:.6f} ({result.bound}); "
-             + ("optimal" if result.optimal else "NOT proved optimal"), ""]
-    if result.objective == "confounding":
-        header = ["xbar", "micro states", "P(xbar)", "gap(TV)", "P(xbar) gap"]
-        rows = [[s.state, _members(s.micro), f"{s.probability:.4f}", "-" if s.measure is None else f"{s.measure:.4f}",
-                 f"{s.term:.6f}"] for s in result.states]
-    elif result.objective == "ambiguity":
-        header = ["xbar", "micro states", "P(xbar)", "width"]
-        rows = [[s.state, _members(s.micro), f"{s.probability:.4f}", f"{s.term:.6f}"] for s in result.states]
-    else:
-        header = ["xbar", "micro states", "P(xbar)", "error", "lower bound"]
-        rows = [[s.state, _members(s.micro), f"{s.probability:.4f}", f"{s.term:.6f}", f"{s.lower_bound:.6f}"]
-                for s in result.states]
-    if result.atoms == "macro":
-        header.insert(2, "merges")
-        for row, s in zip(rows, result.states):
-            row.insert(2, " ".join(s.atoms))
-    lines += [format_table(header, rows), ""]
-    if result.given is not None:
-        lines.append(f"the cause's own map ({result.given.k} macro states): {result.given.value:.6f}")
-    if result.causal_classes is None:
-        lines.append("causal partition: an atom mixes causal classes, so no coarsening over these atoms has "
-                     "ambiguity 0")
-    else:
-        lines.append(f"causal partition: {result.causal_classes} classes over the atoms (ambiguity 0 needs K >= "
-                     f"{result.causal_classes}; discagg coarsen --causal-partition lists them)")
-    if result.cause_option is not None:
-        lines.append(f"as --cause: {result.cause_option}")
-    if out is not None:
-        lines.append(f"wrote {out}: the model with this map and query (discagg solve {out})")
-    elif result.cause_option is None:
-        lines.append("--out FILE writes the model with this map as the cause's (a table map), for solve and inspect")
-    return "\n".join(lines)
-
-
-def render_causal(part: CausalPartition, out: str | None = None) -> str:
-    """The text ``discagg coarsen --causal-partition`` prints."""
-    from discagg.cli.tables import format_distribution, format_table
-
-    rows = []
-    for c in range(part.n_classes):
-        members = tuple(s for s, label in zip(part.micro_states, part.labels.tolist()) if label == c)
-        rows.append([f"c{c}", _members(members), format_distribution(dict(zip(part.effect_states, part.kernel[c]))),
-                     f"{part.widths[c]:.2e}"])
-    lines = [f"causal partition: model {part.model}; cause {part.cause} ({len(part.micro_states)} micro states), "
-             f"effect {part.effect}",
-             f"{part.n_classes} classes: micro states with equal P(Ybar | do(X = x)) (within the tolerance, linked "
-             "transitively); every coarsening in which each do(xbar) means one thing refines it", "",
-             format_table(["class", "micro states", "P(Ybar | do(x))", "width"], rows), "",
-             "clean: every class's width is within the tolerance" if part.clean else
-             "NOT clean: a chain of nearly equal rows makes a class wider than the tolerance"]
-    if out is not None:
-        lines.append(f"wrote {out}: the model with the classes as the cause's macro states")
-    return "\n".join(lines)

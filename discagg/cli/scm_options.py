@@ -8,12 +8,10 @@ from typing import Any
 
 from discagg.cli.arguments import naming
 from discagg.errors import ModelError
+from discagg.report.verification import found_line
+from discagg.report.verification import witnesses as _witnesses
 
 __all__ = ["bound_scm", "save_witnesses", "witness_folder", "witness_lines"]
-
-_WITNESS_ROLES = {"holds": "a compatible SCM where the condition holds",
-                  "fails": "a compatible SCM where the condition fails"}
-
 
 def witness_folder(text: str | None) -> Path | None:
     """The ``--save-witnesses`` directory, checked before any work (None passes)."""
@@ -44,20 +42,6 @@ def bound_scm(path: str, model: Any) -> Any:
                                  f"{list(node.parents)} (in that order)",
                                  f"states {list(theirs.states)} and parents {list(theirs.parents)}")
         return StructuralModel(model, loaded.blocks)
-
-
-def _witnesses(result: Any) -> list[tuple[str, str, Any]]:
-    """(file name, role, scm-v1 document) of every witness in the verification's details."""
-    found = []
-    for check in result.checks:
-        detail = check.detail or {}
-        for role, witness in (detail.get("witnesses") or {}).items():
-            if witness is not None:
-                found.append((f"{check.result}-{role}.json", _WITNESS_ROLES[role], witness["scm"]))
-        if detail.get("witness") is not None:
-            found.append((f"{check.result}.json", "a macro causal model reproducing P(Xbar, Ybar) and "
-                          "P(Ybar | do(xbar))", detail["witness"]["scm"]))
-    return found
 
 
 def save_witnesses(result: Any, folder: Path) -> list[Path]:
@@ -92,7 +76,5 @@ def witness_lines(result: Any, folder: Path | None, written: list[Path]) -> str:
     if not found:
         return ""
     if folder is None:
-        return (f"\n{len(found)} witness SCM(s) found ("
-                + ", ".join(sorted({name.removesuffix('.json') for name, _, _ in found}))
-                + "); --save-witnesses DIR writes them, --json prints them")
+        return "\n" + found_line(result)
     return "".join(f"\nwrote {path}: {role}" for path, (_, role, _) in zip(written, found))

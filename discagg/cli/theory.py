@@ -76,8 +76,8 @@ def _names(text: str) -> tuple[str, ...]:
 
 
 def _run_verify(args: argparse.Namespace) -> str:
-    from discagg.cli.tables import format_table
     from discagg.io.side_files import load_realization
+    from discagg.report.verification import render_verification
     from discagg.theory.checks import verify
 
     agg = load_aggregation(args)
@@ -101,51 +101,10 @@ def _run_verify(args: argparse.Namespace) -> str:
             document["witnesses_written"] = [str(path) for path in written]
         text = dump(document)
     else:
-        header = ["result", "kind", "verdict", "residual"] + (["exactly"] if args.exact else []) + ["statement"]
-        rows = [[c.result, c.kind, "holds" if c.holds else ("FAILS" if c.failed else "lacking" if c.not_witnessed
-                                                             else "does not hold"),
-                 f"{c.residual:.3g}"] + (["yes" if c.holds_exactly else "no"] if args.exact else []) + [c.statement]
-                for c in result.checks]
-        text = f"model {result.model}\n\n" + format_table(header, rows) + _adjusted_tables(result)
-        text += "\n\n" + result.summary()
-        if args.exact:
-            within = [c for c in result.checks if c.holds and not c.holds_exactly]
-            text += ("; every statement that holds also holds exactly (rational arithmetic)" if not within else
-                     f"; {len(within)} statement(s) hold only within the tolerance, not exactly")
-        text += witness_lines(result, witness_dir, written)
+        text = render_verification(result, exact=args.exact,
+                                   witness_text=witness_lines(result, witness_dir, written))
     if not result.ok:
         raise CommandFailed(text)
-    return text
-
-
-def _adjusted_tables(result: Any) -> str:
-    """Theorem 4.1's back-door estimand and its realization's effect for the chosen set, and how the others compare."""
-    import numpy as np
-
-    from discagg.cli.tables import format_table
-
-    if not result.adjusted:
-        return ""
-    first, others = result.adjusted[0], result.adjusted[1:]
-
-    def cells(table: Any, i: int) -> str:
-        return " ".join(f"{y}={float(table[i, j]):.3f}" for j, y in enumerate(result.effect_states))
-
-    rows = [[x, cells(first.estimate, i), cells(first.realization_effect, i)] if first.defined[i]
-            else [x, "undefined (P(xbar, b) = 0 for some b with P(b) > 0)", "-"]
-            for i, x in enumerate(result.cause_states)]
-    text = (f"\n\nadjustment set B = {list(first.adjust)}; (15) residual {float(first.condition_15):.3g}\n"
-            + format_table(["xbar", "sum_b P(Ybar | xbar, b) P(b)", "effect of P(X | xbar, b)"], rows))
-    if others:
-        rows = []
-        for other in others:
-            both = np.asarray(first.defined & other.defined, dtype=bool)
-            gap = (np.abs(np.asarray(first.estimate, dtype=float) - np.asarray(other.estimate, dtype=float))
-                   .sum(axis=1)[both] / 2)
-            rows.append([", ".join(other.adjust) or "(empty)", f"{gap.max(initial=0.0):.3g}",
-                         f"{float(other.condition_15):.3g}"])
-        text += ("\n\nthe other valid back-door sets (--json lists their estimands)\n"
-                 + format_table(["B", "max TV to B's estimand", "(15) residual"], rows))
     return text
 
 

@@ -26,6 +26,7 @@ than the tolerance; then ``clean`` is false and the output says so.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,12 +133,53 @@ class CausalPartition:
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"model", "cause", "effect", "classes", "clean", "macro", "kernel", "widths"}``."""
+        """``{"model", "cause", "effect", "classes", "clean", "macro", "kernel", "widths", "micro_states"}``.
+
+        ``micro_states`` are the cause's, in order (``macro`` lists them class by class).
+        """
         return {"model": self.model, "cause": self.cause, "effect": self.effect, "classes": self.n_classes,
                 "clean": self.clean, "macro": self.to_mapping(),
                 "kernel": {f"c{c}": {y: float(v) for y, v in zip(self.effect_states, row)}
                            for c, row in enumerate(self.kernel)},
-                "widths": {f"c{c}": float(w) for c, w in enumerate(self.widths)}}
+                "widths": {f"c{c}": float(w) for c, w in enumerate(self.widths)},
+                "micro_states": list(self.micro_states)}
+
+    def __eq__(self, other: object) -> bool:
+        """Equal names, classes, kernels, widths and tolerance."""
+        if not isinstance(other, CausalPartition):
+            return NotImplemented
+        return ((self.model, self.cause, self.effect, self.micro_states, self.effect_states, self.tolerance)
+                == (other.model, other.cause, other.effect, other.micro_states, other.effect_states, other.tolerance)
+                and all(np.array_equal(a, b) for a, b in ((self.labels, other.labels), (self.widths, other.widths),
+                                                            (self.kernel, other.kernel))))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __str__(self) -> str:
+        """The text ``discagg coarsen --causal-partition`` prints (without ``--out``)."""
+        from discagg.report.coarsen import render_causal
+
+        return render_causal(self)
+
+    def _repr_html_(self) -> str:
+        from discagg.report.coarsen import causal_html
+
+        return causal_html(self)
+
+    @classmethod
+    def from_dict(cls, document: Mapping[str, Any]) -> CausalPartition:
+        """The partition whose :meth:`to_dict` (``coarsen --causal-partition --json``) is ``document``.
+
+        The tolerance is not in the document: it reads back as the default, and ``clean`` must agree with it.
+
+        Raises
+        ------
+        ModelError
+            Naming the key path of the first entry that is not as :meth:`to_dict` writes it.
+        """
+        from discagg.search.saved import causal_partition_from_dict
+
+        return causal_partition_from_dict(document)
 
     def __repr__(self) -> str:
         return (f"CausalPartition(cause={self.cause!r}, effect={self.effect!r}, micro_states={len(self.micro_states)}, "

@@ -38,7 +38,8 @@ value. Fibre terms and restarts run through :func:`discagg.parallel.map_chunks`
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -149,8 +150,11 @@ class CoarseningSearch:
     cause_option : str or None
         The ``--cause`` text that writes this coarsening inline, when there is one
         (a single node cut into runs of its states: ``NODE:@E1,E2``).
-    source : CausalModel
-        The model the search ran on (with the cause and effect as selected).
+    source : CausalModel or None
+        The model the search ran on (with the cause and effect as selected); None when read
+        back from JSON (which does not hold the model), and then :meth:`to_model` is unavailable.
+    effect_states : tuple of str
+        The effect's macro states.
     """
 
     model: str
@@ -176,6 +180,7 @@ class CoarseningSearch:
     given: GivenMap | None = field(default=None, repr=False)
     cause_option: str | None = field(default=None, repr=False)
     source: CausalModel | None = field(default=None, repr=False)
+    effect_states: tuple[str, ...] = field(default=(), repr=False)
 
     def __repr__(self) -> str:
         return (f"CoarseningSearch(objective={self.objective!r}, k={self.k}, value={self.value:.6g}, "
@@ -193,7 +198,9 @@ class CoarseningSearch:
         ``table`` map. ``discagg solve``, ``inspect`` and every command then read
         it as they read any model (``--out FILE`` writes it).
         """
-        assert self.source is not None
+        if self.source is None:
+            raise ValueError("this search was read back from JSON, which does not hold the model: run coarsen "
+                             "again, or apply its macro map to the model yourself")
         return with_cause_map(self.source, self.cause, self.effect, self.coarsening)
 
     def to_dict(self) -> dict[str, Any]:
@@ -202,7 +209,8 @@ class CoarseningSearch:
         ``{"objective", "k", "value", "optimal", "lower_bound", "macro"}`` as the
         issue asks, then ``"model", "cause", "effect", "metric", "atoms",
         "contiguous", "method", "bound", "candidates", "evaluated", "seconds",
-        "causal_classes", "cause_option", "given", "states"``.
+        "causal_classes", "cause_option", "given", "states"``, and the cause's
+        ``"micro_states"`` (in order) and the effect's macro ``"effect_states"``.
         """
         measure = MEASURES[self.objective]
         return {
@@ -217,7 +225,40 @@ class CoarseningSearch:
             "states": [{"state": s.state, "micro": list(s.micro), "atoms": list(s.atoms),
                         "probability": s.probability, measure: s.measure, "term": s.term,
                         "lower_bound": s.lower_bound} for s in self.states],
+            "micro_states": list(self.coarsening.micro_states), "effect_states": list(self.effect_states),
         }
+
+    def __eq__(self, other: object) -> bool:
+        """Equal in every field but ``source`` (the model, which the JSON does not hold)."""
+        if not isinstance(other, CoarseningSearch):
+            return NotImplemented
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(self) if f.name != "source")
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __str__(self) -> str:
+        """The text ``discagg coarsen`` prints (without ``--out``)."""
+        from discagg.report.coarsen import render_search
+
+        return render_search(self)
+
+    def _repr_html_(self) -> str:
+        from discagg.report.coarsen import search_html
+
+        return search_html(self)
+
+    @classmethod
+    def from_dict(cls, document: Mapping[str, Any]) -> CoarseningSearch:
+        """The search whose :meth:`to_dict` (``discagg coarsen --json``) is ``document`` (``source`` is None).
+
+        Raises
+        ------
+        ModelError
+            Naming the key path of the first entry that is not as :meth:`to_dict` writes it.
+        """
+        from discagg.search.saved import coarsening_search_from_dict
+
+        return coarsening_search_from_dict(document)
 
 
 def _atoms(agg: Aggregation, atoms: str) -> tuple[tuple[np.ndarray, ...], tuple[str, ...]]:
@@ -462,7 +503,8 @@ def coarsen(model: CausalModel | Aggregation | str, cause: str | None, effect: s
     return CoarseningSearch(
         agg.model.name, agg.cause, agg.effect, objective, metric if objective == "abstraction" else None, k, atoms, n,
         contiguous, search.method, coarsening, states, value, lower, search.bound, optimal, candidates, evaluated,
-        time.perf_counter() - start, None if causal is None else int(causal.max()) + 1, given, option, agg.model)
+        time.perf_counter() - start, None if causal is None else int(causal.max()) + 1, given, option, agg.model,
+        agg.effect_map.macro_states)
 
 
 def _names(agg: Aggregation, found: tuple[Fibre, ...], atoms: str, contiguous: bool, atom_names: tuple[str, ...],

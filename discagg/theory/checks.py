@@ -68,6 +68,8 @@ witness property asked for holds:
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -204,16 +206,64 @@ class Verification:
             parts.insert(0, "every required conclusion holds")
         return "; ".join(parts) if parts else "nothing to report"
 
+    def __str__(self) -> str:
+        """The text ``discagg verify`` prints (its ``exactly`` column when the checks were redone exactly)."""
+        from discagg.report.verification import render_verification
+
+        return render_verification(self)
+
+    def _repr_html_(self) -> str:
+        from discagg.report.verification import verification_html
+
+        return verification_html(self)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal checks (``detail`` included, a NaN residual equal to a NaN) and adjusted effects.
+
+        Rows of the adjusted effects where positivity fails (``defined`` false) are meaningless and
+        not compared; the others are compared as float64 values (the JSON's).
+        """
+        if not isinstance(other, Verification):
+            return NotImplemented
+        return (self.model == other.model and self.cause_states == other.cause_states
+                and self.effect_states == other.effect_states
+                and len(self.checks) == len(other.checks)
+                and all(_same_check(a, b) for a, b in zip(self.checks, other.checks))
+                and len(self.adjusted) == len(other.adjusted)
+                and all(_same_adjusted(a, b) for a, b in zip(self.adjusted, other.adjusted)))
+
+    __hash__ = None  # type: ignore[assignment]  # mutable arrays inside; equality is by value
+
+    @classmethod
+    def from_dict(cls, document: Mapping[str, Any]) -> Verification:
+        """The Verification whose :meth:`to_dict` (``discagg verify --json``) is ``document``.
+
+        Raises
+        ------
+        ModelError
+            Naming the key path of the first entry that is not as :meth:`to_dict` writes it.
+        """
+        from discagg.theory.saved import verification_from_dict
+
+        return verification_from_dict(document)
+
     def to_dict(self) -> dict[str, Any]:
+        """The ``discagg verify --json`` document (a NaN residual is written as null).
+
+        ``cause_states`` and ``effect_states`` are written with the adjusted effects; a row of them
+        where positivity fails is null.
+        """
         doc: dict[str, Any] = {
             "model": self.model, "ok": self.ok,
             "checks": [{"result": c.result, "kind": c.kind, "statement": c.statement, "holds": c.holds,
-                        "residual": c.residual, "required": c.required, "holds_exactly": c.holds_exactly,
-                        **({"detail": c.detail} if c.detail is not None else {})}
+                        "residual": None if math.isnan(c.residual) else c.residual, "required": c.required,
+                        "holds_exactly": c.holds_exactly, **({"detail": c.detail} if c.detail is not None else {})}
                        for c in self.checks]}
         if self.adjusted:
+            doc["cause_states"], doc["effect_states"] = list(self.cause_states), list(self.effect_states)
             doc["adjusted"] = [
                 {"adjust": list(a.adjust), "condition_15": float(a.condition_15),
+                 "condition_13": float(a.condition_13),
                  "estimate": {x: ({y: float(a.estimate[i, j]) for j, y in enumerate(self.effect_states)}
                                   if a.defined[i] else None) for i, x in enumerate(self.cause_states)},
                  "realization_effect": {x: ({y: float(a.realization_effect[i, j])
@@ -221,6 +271,25 @@ class Verification:
                                         for i, x in enumerate(self.cause_states)}}
                 for a in self.adjusted]
         return doc
+
+
+def _same_check(a: Check, b: Check) -> bool:
+    both_nan = math.isnan(a.residual) and math.isnan(b.residual)
+    return (a == b or (both_nan and replace(a, residual=0.0) == replace(b, residual=0.0))) and _plain(a.detail) == _plain(b.detail)
+
+
+def _plain(detail: Mapping[str, Any] | None) -> Any:
+    """A detail as its JSON reads back (tuples as lists)."""
+    return None if detail is None else json.loads(json.dumps(detail))
+
+
+def _same_adjusted(a: AdjustedEffect, b: AdjustedEffect) -> bool:
+    defined = np.asarray(a.defined, dtype=bool)
+    if a.adjust != b.adjust or not np.array_equal(defined, np.asarray(b.defined, dtype=bool)):
+        return False
+    return (float(a.condition_15) == float(b.condition_15) and float(a.condition_13) == float(b.condition_13)
+            and all(np.array_equal(np.asarray(p, dtype=float)[defined], np.asarray(q, dtype=float)[defined])
+                    for p, q in ((a.estimate, b.estimate), (a.realization_effect, b.realization_effect))))
 
 
 class _Quantities:

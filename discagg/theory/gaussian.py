@@ -250,6 +250,17 @@ class GaussianAnalysis:
                 f"natural_inhibiting={self.natural.inhibiting}, condition_9={self.condition_9.holds}, "
                 f"inhibiting_family={family}, beta={self.shift.beta:.6g})")
 
+    def __str__(self) -> str:
+        """The text ``discagg gaussian`` prints."""
+        from discagg.report.gaussian import render_gaussian
+
+        return render_gaussian(self)
+
+    def _repr_html_(self) -> str:
+        from discagg.report.gaussian import gaussian_html
+
+        return gaussian_html(self)
+
     def realizations(self) -> dict[str, RealizationReport]:
         """Every realization family studied, by name (inhibiting only when one exists)."""
         found = {"natural": self.natural, "absorbing": self.absorbing, "deterministic": self.appendix_d.report}

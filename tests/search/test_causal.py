@@ -110,5 +110,6 @@ def test_the_cholesterol_profiles_are_four_classes_and_sachs_kinases_three():
     mek = [s.split(",")[1] for s in sachs.micro_states]
     assert sachs.n_classes == 3 and all(len({mek[i] for i in np.flatnonzero(sachs.labels == c)}) == 1
                                         for c in range(3))
-    assert set(sachs.to_dict()) == {"model", "cause", "effect", "classes", "clean", "macro", "kernel", "widths"}
+    assert set(sachs.to_dict()) == {"model", "cause", "effect", "classes", "clean", "macro", "kernel", "widths",
+                                     "micro_states"}
     assert "classes=3" in repr(sachs)
