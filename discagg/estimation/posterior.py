@@ -37,7 +37,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -243,6 +243,44 @@ def posterior_chunk(agg: Aggregation, parameters: Mapping[str, np.ndarray],
     return out
 
 
+class PosteriorAnswers(Protocol):
+    """What a ``"posterior"`` JSON object is made of: a :class:`Posterior`, or a summary read back."""
+
+    @property
+    def draws(self) -> int: ...
+
+    @property
+    def level(self) -> float: ...
+
+    def gap(self, k: int) -> Interval | None: ...
+
+    def irreducible_gap(self, k: int) -> Interval | None: ...
+
+    def p_inhibiting(self, k: int) -> float | None: ...
+
+    def observational(self, k: int) -> Mapping[str, Interval | None]: ...
+
+    def bounds(self, k: int) -> Mapping[str, tuple[Interval | None, Interval | None]]: ...
+
+
+def posterior_entry(answers: PosteriorAnswers, k: int, question: str) -> dict[str, Any]:
+    """The ``"posterior"`` object of macro state ``k`` in the ``--json`` output of ``question``."""
+    def named(value: Interval | None) -> dict[str, float] | None:
+        return None if value is None else value.to_dict()
+
+    doc: dict[str, Any] = {"draws": answers.draws, "level": answers.level}
+    if question == "bounds":
+        doc["bounds"] = {y: {"lower": named(lo), "upper": named(hi)} for y, (lo, hi) in answers.bounds(k).items()}
+        return doc
+    if question == "solve":
+        doc["p_inhibiting"] = answers.p_inhibiting(k)
+        doc["gap"] = named(answers.irreducible_gap(k))
+    else:
+        doc["gap"] = named(answers.gap(k))
+    doc["observational"] = {y: named(v) for y, v in answers.observational(k).items()}
+    return doc
+
+
 @dataclass(frozen=True, eq=False)
 class Posterior:
     """Posterior draws of the quantities of inspect, solve and bounds, per macro state of the cause.
@@ -318,20 +356,7 @@ class Posterior:
 
     def entry(self, k: int, question: str) -> dict[str, Any]:
         """The ``"posterior"`` object of macro state ``k`` in the ``--json`` output of ``question``."""
-        def named(value: Interval | None) -> dict[str, float] | None:
-            return None if value is None else value.to_dict()
-
-        doc: dict[str, Any] = {"draws": self.draws, "level": self.level}
-        if question == "bounds":
-            doc["bounds"] = {y: {"lower": named(lo), "upper": named(hi)} for y, (lo, hi) in self.bounds(k).items()}
-            return doc
-        if question == "solve":
-            doc["p_inhibiting"] = self.p_inhibiting(k)
-            doc["gap"] = named(self.irreducible_gap(k))
-        else:
-            doc["gap"] = named(self.gap(k))
-        doc["observational"] = {y: named(v) for y, v in self.observational(k).items()}
-        return doc
+        return posterior_entry(self, k, question)
 
     def settings(self) -> dict[str, Any]:
         """The top-level ``"posterior"`` object: how the draws were made."""

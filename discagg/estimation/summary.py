@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from discagg.errors import ModelError, describe, preview
-from discagg.estimation.posterior import QUESTIONS, Interval
+from discagg.estimation.posterior import QUESTIONS, Interval, posterior_entry
 from discagg.json_values import (
     check_keys,
     key_path,
@@ -167,20 +167,7 @@ class PosteriorSummary:
 
     def entry(self, k: int, question: str) -> dict[str, Any]:
         """The ``"posterior"`` object of macro state ``k`` in the ``--json`` output of ``question``."""
-        def named(value: Interval | None) -> dict[str, float] | None:
-            return None if value is None else value.to_dict()
-
-        doc: dict[str, Any] = {"draws": self.draws, "level": self.level}
-        if question == "bounds":
-            doc["bounds"] = {y: {"lower": named(lo), "upper": named(hi)} for y, (lo, hi) in self.bounds(k).items()}
-            return doc
-        if question == "solve":
-            doc["p_inhibiting"] = self.p_inhibiting(k)
-            doc["gap"] = named(self.irreducible_gap(k))
-        else:
-            doc["gap"] = named(self.gap(k))
-        doc["observational"] = {y: named(v) for y, v in self.observational(k).items()}
-        return doc
+        return posterior_entry(self, k, question)
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as JSON: the settings, and per macro state the command's ``"posterior"`` object per question.
