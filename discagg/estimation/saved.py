@@ -19,16 +19,7 @@ from typing import Any
 
 from discagg.errors import ModelError, describe, preview
 from discagg.estimation.identification import Identification, InhibitingTest, StateIdentification
-from discagg.json_values import (
-    boolean,
-    check_keys,
-    key_path,
-    number,
-    require_object,
-    state_entries,
-    string,
-    with_source,
-)
+from discagg.json_values import boolean, check_keys, key_path, number, require_object, state_entries, string
 
 __all__ = ["identification_from_dict", "load_identification"]
 
@@ -127,10 +118,6 @@ def load_identification(path: str | os.PathLike[str]) -> Identification:
     ModelError
         Naming the file, and the key path of what is not as written.
     """
-    from discagg.io.json_files import read_json
+    from discagg.io.json_files import read_document
 
-    document = read_json(path)
-    try:
-        return identification_from_dict(document)
-    except ModelError as exc:
-        raise with_source(exc, str(path)) from None
+    return read_document(path, identification_from_dict)

@@ -22,16 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from discagg.errors import ModelError, describe, preview
 from discagg.estimation.posterior import QUESTIONS, Interval, posterior_entry
-from discagg.json_values import (
-    check_keys,
-    key_path,
-    number,
-    require_object,
-    state_entries,
-    string,
-    string_list,
-    with_source,
-)
+from discagg.json_values import check_keys, key_path, number, require_object, state_entries, string, string_list
 from discagg.report.short import fit, plain, quoted
 
 if TYPE_CHECKING:
@@ -311,10 +302,6 @@ def load_posterior_summary(path: str | os.PathLike[str]) -> PosteriorSummary:
     ModelError
         Naming the file, and the key path of what is not as written.
     """
-    from discagg.io.json_files import read_json
+    from discagg.io.json_files import read_document
 
-    document = read_json(path)
-    try:
-        return PosteriorSummary.from_dict(document)
-    except ModelError as exc:
-        raise with_source(exc, str(path)) from None
+    return read_document(path, PosteriorSummary.from_dict)

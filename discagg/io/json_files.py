@@ -13,13 +13,14 @@ from __future__ import annotations
 import json
 import math
 import os
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from discagg.errors import ModelError, UnrepresentableNumber
 from discagg.io.files import read_input_bytes
 from discagg.json_values import check_keys, nonempty_string, number, require_object, string_list, with_source
 
-__all__ = ["MAX_DEPTH", "read_json", "parse_json", "require_object", "check_keys", "nonempty_string", "string_list",
+__all__ = ["MAX_DEPTH", "read_json", "read_document", "parse_json", "require_object", "check_keys", "nonempty_string", "string_list",
            "number", "with_source"]
 
 
@@ -94,6 +95,26 @@ def read_json(path: str | os.PathLike[str]) -> Any:
     except UnicodeDecodeError as exc:
         raise ModelError(source, None, "UTF-8 text", f"an invalid byte at offset {exc.start}") from None
     return parse_json(text, source)
+
+
+_T = TypeVar("_T")
+
+
+def read_document(path: str | os.PathLike[str], parse: Callable[[Any], _T]) -> _T:
+    """Read a JSON file and ``parse`` it; an error ``parse`` raises names the file too.
+
+    The reader of saved results (``load_solution``, ``load_verification``, ...).
+
+    Raises
+    ------
+    ModelError
+        From :func:`read_json`, or from ``parse`` with the file as its source.
+    """
+    document = read_json(path)
+    try:
+        return parse(document)
+    except ModelError as exc:
+        raise with_source(exc, str(path)) from None
 
 
 def parse_json(text: str, source: str) -> Any:

@@ -22,7 +22,7 @@ import numpy as np
 from discagg.core.arrays import readonly, readonly_float
 from discagg.core.coarsening import Coarsening
 from discagg.errors import CoarseningWarning, ModelError, describe, preview
-from discagg.json_values import boolean, check_keys, key_path, number, require_object, string, string_list, with_source
+from discagg.json_values import boolean, check_keys, key_path, number, require_object, string, string_list
 from discagg.search.causal import CausalPartition
 from discagg.search.coarsen import MEASURES, CoarseningSearch, GivenMap, MacroStateTerm
 from discagg.tolerance import DEFAULT_TOLERANCE
@@ -172,16 +172,6 @@ def causal_partition_from_dict(document: Any) -> CausalPartition:
     return part
 
 
-def _load(path: str | os.PathLike[str], read: Callable[[Any], T]) -> T:
-    from discagg.io.json_files import read_json
-
-    document = read_json(path)
-    try:
-        return read(document)
-    except ModelError as exc:
-        raise with_source(exc, str(path)) from None
-
-
 def load_coarsening_search(path: str | os.PathLike[str]) -> CoarseningSearch:
     """Read a file that ``discagg coarsen --json`` (or :meth:`CoarseningSearch.to_dict`) wrote.
 
@@ -190,7 +180,9 @@ def load_coarsening_search(path: str | os.PathLike[str]) -> CoarseningSearch:
     ModelError
         Naming the file, and the key path of what is not as written.
     """
-    return _load(path, coarsening_search_from_dict)
+    from discagg.io.json_files import read_document
+
+    return read_document(path, coarsening_search_from_dict)
 
 
 def load_causal_partition(path: str | os.PathLike[str]) -> CausalPartition:
@@ -201,4 +193,6 @@ def load_causal_partition(path: str | os.PathLike[str]) -> CausalPartition:
     ModelError
         Naming the file, and the key path of what is not as written.
     """
-    return _load(path, causal_partition_from_dict)
+    from discagg.io.json_files import read_document
+
+    return read_document(path, causal_partition_from_dict)

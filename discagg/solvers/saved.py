@@ -26,7 +26,7 @@ import numpy as np
 from discagg.core.coarsening import Coarsening
 from discagg.core.inspection import Inspection
 from discagg.errors import CoarseningWarning, ModelError, describe, preview
-from discagg.io.json_files import read_json
+from discagg.io.json_files import read_document
 from discagg.json_values import (
     check_keys,
     key_path,
@@ -36,7 +36,6 @@ from discagg.json_values import (
     state_entries,
     string,
     string_list,
-    with_source,
 )
 from discagg.solvers.ranges import EffectBounds, StateBounds
 from discagg.solvers.solution import Solution, StateSolution
@@ -69,15 +68,6 @@ def _index(name: Any, path: str, index: Mapping[str, int], what: str) -> int:
     if not isinstance(name, str) or name not in index:
         raise ModelError(None, path, what, describe(name))
     return index[name]
-
-
-def _read(path: str | os.PathLike[str], parse: Callable[[Any], _T]) -> _T:
-    source = str(path)
-    document = read_json(path)
-    try:
-        return parse(document)
-    except ModelError as exc:
-        raise with_source(exc, source) from None
 
 
 # -- solve ------------------------------------------------------------------------------------------------
@@ -157,7 +147,7 @@ def load_solution(path: str | os.PathLike[str]) -> Solution:
     ...     load_solution(path) == sol
     True
     """
-    return _read(path, solution_from_dict)
+    return read_document(path, solution_from_dict)
 
 
 # -- bounds -----------------------------------------------------------------------------------------------
@@ -229,7 +219,7 @@ def load_bounds(path: str | os.PathLike[str]) -> EffectBounds:
     ------
     ModelError
     """
-    return _read(path, bounds_from_dict)
+    return read_document(path, bounds_from_dict)
 
 
 # -- inspect ----------------------------------------------------------------------------------------------
@@ -242,4 +232,4 @@ def load_inspection(path: str | os.PathLike[str]) -> Inspection:
     ------
     ModelError
     """
-    return _read(path, Inspection.from_dict)
+    return read_document(path, Inspection.from_dict)

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from discagg.errors import ModelError, describe, preview
-from discagg.json_values import boolean, check_keys, key_path, number, require_object, string, string_list, with_source
+from discagg.json_values import boolean, check_keys, key_path, number, require_object, string, string_list
 from discagg.theory.adjustment import AdjustedEffect
 from discagg.theory.checks import Check, Verification
 
@@ -130,12 +130,8 @@ def load_verification(path: str | os.PathLike[str]) -> Verification:
     ModelError
         Naming the file, and the key path of what is not as written.
     """
-    from discagg.io.json_files import read_json
+    from discagg.io.json_files import read_document
 
-    document = read_json(path)
-    try:
-        return verification_from_dict(document)
-    except ModelError as exc:
-        raise with_source(exc, str(path)) from None
+    return read_document(path, verification_from_dict)
 
 
