@@ -28,6 +28,7 @@ from discagg.io.json_files import (
     nonempty_string,
     number,
     parse_json,
+    read_document,
     read_json,
     require_object,
     with_source,
@@ -118,12 +119,7 @@ def load_values(path: str | os.PathLike[str], names: tuple[str, ...], what: str)
     ModelError
         Naming the file and the key of the first bad, unknown or missing entry.
     """
-    source = str(path)
-    data = read_json(path)
-    try:
-        return values_from_mapping(data, names, what)
-    except ModelError as exc:
-        raise with_source(exc, source) from None
+    return read_document(path, lambda data: values_from_mapping(data, names, what))
 
 
 def targets_from_mapping(
@@ -192,12 +188,7 @@ def load_targets(
     ------
     ModelError
     """
-    source = str(path)
-    data = read_json(path)
-    try:
-        return targets_from_mapping(data, cause_macro, effect_macro, tolerance=tolerance)
-    except ModelError as exc:
-        raise with_source(exc, source) from None
+    return read_document(path, lambda data: targets_from_mapping(data, cause_macro, effect_macro, tolerance=tolerance))
 
 
 def realization_to_dict(family: RealizationFamily) -> dict[str, Any]:
