@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import copy
 import os
+import pty
+import select
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -47,3 +50,25 @@ def base_doc() -> dict[str, Any]:
 def _run_in_root(monkeypatch: pytest.MonkeyPatch) -> None:
     """Doctests and tests refer to ``data/...`` relative to the repository root."""
     monkeypatch.chdir(ROOT)
+
+
+def run_on_a_terminal(command: list[str], cwd: Path) -> tuple[int, bytes]:
+    """Run ``command`` with stderr on a fresh pseudo-terminal; its exit code and what it drew there."""
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=follower, env=dict(os.environ))
+    os.close(follower)
+    drawn = b""
+    while True:
+        ready, _, _ = select.select([leader], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed with the process
+                break
+            if not chunk:
+                break
+            drawn += chunk
+        elif process.poll() is not None:
+            break
+    os.close(leader)
+    return process.wait(timeout=120), drawn

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import io
-import os
-import pty
-import select
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from discagg.progress import progress
+
+from conftest import run_on_a_terminal
 
 
 class Terminal(io.StringIO):
@@ -41,34 +39,11 @@ def test_quick_work_shows_no_bar_even_on_a_terminal():
     assert stream.getvalue() == ""  # finished before the one-second delay
 
 
-def _run_on_a_terminal(argv: list[str], cwd: Path) -> tuple[int, bytes]:
-    """Run the installed command with stderr on a fresh pseudo-terminal; return its exit code and what it drew."""
-    binary = Path(sys.executable).with_name("discagg")
-    leader, follower = pty.openpty()
-    process = subprocess.Popen([str(binary), *argv], cwd=cwd, stdout=subprocess.DEVNULL, stderr=follower)
-    os.close(follower)
-    drawn = b""
-    while True:
-        ready, _, _ = select.select([leader], [], [], 0.2)
-        if ready:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # the terminal closed with the process
-                break
-            if not chunk:
-                break
-            drawn += chunk
-        elif process.poll() is not None:
-            break
-    os.close(leader)
-    return process.wait(timeout=120), drawn
-
-
 @pytest.mark.parametrize("quiet", [False, True])
 def test_the_installed_command_draws_a_bar_on_a_terminal_unless_quiet(tmp_path, quiet):
     # about 40 fibre LPs over two seconds: past the one-second delay
     argv = ["counterexample", "--x-states", "400", "--z-states", "60", "--y-states", "10", "--x-macro", "40",
             "--y-macro", "3", "--out", "ce", *(["--quiet"] if quiet else [])]
-    code, drawn = _run_on_a_terminal(argv, tmp_path)
+    code, drawn = run_on_a_terminal([str(Path(sys.executable).with_name("discagg")), *argv], tmp_path)
     assert code == 0 and (tmp_path / "ce" / "model.json").exists()
     assert (b"fibre LPs:" in drawn) == (not quiet), drawn[-200:]

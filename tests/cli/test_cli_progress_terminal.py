@@ -5,40 +5,20 @@ does not depend on how fast the machine is (that the delay holds quick work back
 
 from __future__ import annotations
 
-import os
-import pty
-import select
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from conftest import run_on_a_terminal
 
 CHILD = ("import sys\nimport discagg.progress\ndiscagg.progress.progress.__kwdefaults__['delay'] = 0.0\n"
          "from discagg.cli import main\nsys.exit(main(sys.argv[1:]))\n")
 
 
 def on_a_terminal(argv: list[str], cwd: Path) -> tuple[int, bytes]:
-    """Run ``discagg ARGV`` with stderr on a fresh pseudo-terminal; its exit code and what it drew there."""
-    leader, follower = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-c", CHILD, *argv], cwd=cwd, stdout=subprocess.DEVNULL,
-                               stderr=follower, env=dict(os.environ))
-    os.close(follower)
-    drawn = b""
-    while True:
-        ready, _, _ = select.select([leader], [], [], 0.2)
-        if ready:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # the terminal closed with the process
-                break
-            if not chunk:
-                break
-            drawn += chunk
-        elif process.poll() is not None:
-            break
-    os.close(leader)
-    return process.wait(timeout=120), drawn
+    """Run ``discagg ARGV`` (with no bar delay) with stderr on a fresh pseudo-terminal."""
+    return run_on_a_terminal([sys.executable, "-c", CHILD, *argv], cwd)
 
 
 @pytest.fixture(scope="module")
