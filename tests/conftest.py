@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import copy
+import json
 import os
 import pty
 import select
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -72,3 +74,31 @@ def run_on_a_terminal(command: list[str], cwd: Path) -> tuple[int, bytes]:
             break
     os.close(leader)
     return process.wait(timeout=120), drawn
+
+
+BIN = Path(sys.executable).with_name("discagg")
+"""The installed console script, next to the interpreter running the tests."""
+
+
+def installed_discagg(*argv: str, cwd: Path, stdout: int | object = subprocess.PIPE, timeout: float = 300,
+                      env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``discagg`` as a user does: a subprocess, in ``cwd`` (a directory outside the repository)."""
+    if not BIN.exists():
+        pytest.fail(f"the console script is not installed next to {sys.executable}: pip install '.[test]' first")
+    return subprocess.run([str(BIN), *argv], cwd=cwd, stdout=stdout, stderr=subprocess.PIPE, text=True,
+                          timeout=timeout, env={**os.environ, **(env or {})})
+
+
+def ok_json(result: subprocess.CompletedProcess[str]) -> Any:
+    """The one JSON document a successful command printed, with nothing on stderr."""
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and result.stderr == "", result.stderr
+    return json.loads(result.stdout)  # stdout is exactly one JSON document: no banner, no log line
+
+
+@pytest.fixture
+def away(tmp_path: Path) -> Path:
+    """A working directory outside the repository."""
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    return folder

@@ -12,37 +12,13 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import DATA
-
-BIN = Path(sys.executable).with_name("discagg")
-
-
-def discagg(*argv: str, cwd: Path, stdout: int | object = subprocess.PIPE, timeout: float = 300,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    if not BIN.exists():
-        pytest.fail(f"the console script is not installed next to {sys.executable}: pip install '.[test]' first")
-    return subprocess.run([str(BIN), *argv], cwd=cwd, stdout=stdout, stderr=subprocess.PIPE, text=True,
-                          timeout=timeout, env={**os.environ, **(env or {})})
-
-
-def ok_json(result: subprocess.CompletedProcess[str]) -> object:
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr and result.stderr == "", result.stderr
-    return json.loads(result.stdout)  # stdout is exactly one JSON document: no banner, no log line
-
-
-@pytest.fixture
-def away(tmp_path: Path) -> Path:
-    """A working directory outside the repository."""
-    folder = tmp_path / "elsewhere"
-    folder.mkdir()
-    return folder
+from conftest import BIN, DATA, ok_json
+from conftest import installed_discagg as discagg
 
 
 @pytest.mark.parametrize("objective", ["sparse", "closest", "min-kl", "max-entropy"])

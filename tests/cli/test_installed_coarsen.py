@@ -3,26 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-BIN = Path(sys.executable).with_name("discagg")
-
-
-def discagg(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    if not BIN.exists():
-        pytest.fail(f"the console script is not installed next to {sys.executable}: pip install '.[test]' first")
-    return subprocess.run([str(BIN), *argv], cwd=cwd, capture_output=True, text=True, timeout=300)
-
-
-@pytest.fixture
-def away(tmp_path: Path) -> Path:
-    folder = tmp_path / "elsewhere"
-    folder.mkdir()
-    return folder
+from conftest import installed_discagg as discagg
 
 
 def test_coarsen_a_shipped_network_and_solve_the_model_written(away):

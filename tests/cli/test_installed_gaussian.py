@@ -6,16 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from test_installed import discagg, ok_json
 
-
-@pytest.fixture
-def away(tmp_path: Path) -> Path:
-    """A working directory outside the repository."""
-    folder = tmp_path / "elsewhere"
-    folder.mkdir()
-    return folder
-
+from conftest import installed_discagg as discagg
+from conftest import ok_json
 
 KEYS = {"spec", "model", "variables", "confounded", "macro", "observational", "natural", "absorbing", "shift",
         "condition_9", "inhibiting", "inhibiting_reason", "beta", "appendix_d", "at"}

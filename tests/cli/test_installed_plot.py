@@ -6,28 +6,18 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from conftest import installed_discagg as discagg
+
 pytest.importorskip("matplotlib")
 
-BIN = Path(sys.executable).with_name("discagg")
 MAGIC = {".png": b"\x89PNG\r\n\x1a\n", ".svg": b"<?xml", ".pdf": b"%PDF-"}
 
 
-def discagg(*argv: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    if not BIN.exists():
-        pytest.fail(f"the console script is not installed next to {sys.executable}: pip install '.[test]' first")
-    return subprocess.run([str(BIN), *argv], cwd=cwd, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, **(env or {})})
 
 
-@pytest.fixture
-def away(tmp_path: Path) -> Path:
-    folder = tmp_path / "elsewhere"
-    folder.mkdir()
-    return folder
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])

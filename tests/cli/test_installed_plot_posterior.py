@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+
+from conftest import installed_discagg as discagg
 
 pytest.importorskip("matplotlib")
 pytest.importorskip("pandas")
 
-BIN = Path(sys.executable).with_name("discagg")
 
 
-def discagg(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    if not BIN.exists():
-        pytest.fail(f"the console script is not installed next to {sys.executable}: pip install '.[test]' first")
-    return subprocess.run([str(BIN), *argv], cwd=cwd, capture_output=True, text=True, timeout=300,
-                          env=dict(os.environ))
 
 
 def test_plot_with_data_and_posterior_writes_the_picture(tmp_path):

@@ -4,35 +4,22 @@ and the JSON it prints loads back into an equal result."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
-
-import pytest
 
 from discagg import effect_bounds, inspect_model, load_bounds, load_inspection, load_model, load_solution, solve
 from discagg.core.inspection import Inspection
 from discagg.solvers.ranges import EffectBounds
 from discagg.solvers.solution import Solution
 
-BIN = Path(sys.executable).with_name("discagg")
+from conftest import installed_discagg
 
 
 def discagg(*argv: str, cwd: Path) -> str:
-    if not BIN.exists():
-        pytest.fail(f"the console script is not installed next to {sys.executable}: pip install '.[test]' first")
-    result = subprocess.run([str(BIN), *argv], cwd=cwd, capture_output=True, text=True, timeout=300,
-                            env={**os.environ})
+    result = installed_discagg(*argv, cwd=cwd)
     assert result.returncode == 0 and result.stderr == "", result.stderr
     return result.stdout
 
 
-@pytest.fixture
-def away(tmp_path: Path) -> Path:
-    folder = tmp_path / "elsewhere"
-    folder.mkdir()
-    return folder
 
 
 def test_tables_printed_by_the_script_are_str_of_the_results(away):

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-BIN = Path(sys.executable).with_name("discagg")
+from conftest import installed_discagg as discagg
+from conftest import ok_json
 
 MARKOV = {
     "format": "discagg/scm-v1", "name": "xy",
@@ -42,17 +41,8 @@ MODEL = {
 }
 
 
-def discagg(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    if not BIN.exists():
-        pytest.fail(f"the console script is not installed next to {sys.executable}: pip install '.[test]' first")
-    return subprocess.run([str(BIN), *argv], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          timeout=300, env=dict(os.environ))
 
 
-def ok_json(result: subprocess.CompletedProcess[str]) -> dict:
-    assert result.returncode == 0, result.stderr
-    assert result.stderr == "", result.stderr
-    return json.loads(result.stdout)
 
 
 def refused(result: subprocess.CompletedProcess[str], *parts: str) -> str:
