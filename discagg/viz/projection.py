@@ -24,6 +24,7 @@ labels the axis.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -238,6 +239,10 @@ def project_argument(text: str, states: Sequence[str]) -> Projection:
     return projection_for(states, text, option="--project")
 
 
+_TURN_ROUNDING = 8 * float(np.finfo(np.float64).eps)
+"""Relative size of a cross product's rounding error (a few ulps of |u| |v|): a drawing threshold, not a decision."""
+
+
 def convex_hull(points: np.ndarray) -> np.ndarray:
     """Vertices of the convex hull of ``points``, shape ``(n, k)`` with ``k`` in {1, 2}.
 
@@ -259,13 +264,16 @@ def convex_hull(points: np.ndarray) -> np.ndarray:
     if len(unique) <= 2:
         return unique
 
-    def cross(o: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
-        return float((a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]))
+    def left_turn(o: np.ndarray, a: np.ndarray, b: np.ndarray) -> bool:
+        # A turn by less than the rounding of the cross product counts as none: points collinear in exact
+        # arithmetic (e.g. rows of a kernel that are exact mixtures of two others) stay off the hull.
+        u0, u1, v0, v1 = a[0] - o[0], a[1] - o[1], b[0] - o[0], b[1] - o[1]
+        return float(u0 * v1 - u1 * v0) > _TURN_ROUNDING * math.hypot(u0, u1) * math.hypot(v0, v1)
 
     def chain(sequence: np.ndarray) -> list[np.ndarray]:
         out: list[np.ndarray] = []
         for p in sequence:
-            while len(out) >= 2 and cross(out[-2], out[-1], p) <= 0:
+            while len(out) >= 2 and not left_turn(out[-2], out[-1], p):
                 out.pop()
             out.append(p)
         return out
