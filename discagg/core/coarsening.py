@@ -97,7 +97,9 @@ class Coarsening:
     macro_states : tuple of str, length k
         The macro states, in declaration order.
     members : tuple of tuple of str, length k
-        The micro states of each macro state, as declared (kept for saving).
+        The micro states of each macro state, as declared (kept for saving);
+        for a coarsening built :meth:`from_assignment`, in micro-state order,
+        formed on first use (a million names take a tenth of a second).
     assignment : (n,) ndarray of int, read-only
         ``assignment[i]`` is the index of the macro state of micro state ``i``.
 
@@ -118,7 +120,8 @@ class Coarsening:
     node: str
     micro_states: tuple[str, ...]
     macro_states: tuple[str, ...]
-    members: tuple[tuple[str, ...], ...]
+    declared: tuple[tuple[str, ...], ...] | None = field(repr=False)
+    """The members as declared by :meth:`from_mapping`; None when they are the fibres in micro-state order."""
     assignment: np.ndarray = field(repr=False)
 
     @classmethod
@@ -192,14 +195,7 @@ class Coarsening:
         if (counts == 0).any():
             empty = [macro_states[k] for k in np.flatnonzero(counts == 0)]
             raise ModelError(None, f"macro.{node}", "every macro state non-empty", f"{empty} empty")
-        order = np.argsort(assignment, kind="stable")
-        bounds = np.concatenate([[0], np.cumsum(counts)])
-        # One gather in C (an object array of the names, indexed by the order): twice as fast as a
-        # Python loop over a million names, whose random accesses miss the cache.
-        ordered = np.array(micro_states, dtype=object)[order]
-        bounds_list = bounds.tolist()
-        members = tuple(tuple(ordered[bounds_list[k]:bounds_list[k + 1]].tolist()) for k in range(len(macro_states)))
-        return cls(node, micro_states, macro_states, members, readonly(assignment))
+        return cls(node, micro_states, macro_states, None, readonly(assignment))
 
     def __repr__(self) -> str:
         return fit(lambda width: f"Coarsening(node={quoted(self.node, width)}, {self.n_micro} micro -> "
@@ -228,6 +224,19 @@ class Coarsening:
             raise ModelError(None, f"macro.{self.node}",
                              f"one of the macro states {preview(self.macro_states)}",
                              repr(macro_state)) from None
+
+    @cached_property
+    def members(self) -> tuple[tuple[str, ...], ...]:
+        """The micro states of each macro state: as declared, or the fibres in micro-state order."""
+        if self.declared is not None:
+            return self.declared
+        # One gather in C (an object array of the names, indexed by the order): twice as fast as a
+        # Python loop over a million names, whose random accesses miss the cache.
+        order, starts = self._order
+        names = np.array(self.micro_states, dtype=object)
+        ordered = names if order is None else names[order]
+        bounds = np.append(starts, self.n_micro).tolist()
+        return tuple(tuple(ordered[bounds[k]:bounds[k + 1]].tolist()) for k in range(self.n_macro))
 
     @cached_property
     def _order(self) -> tuple[np.ndarray | None, np.ndarray]:
@@ -369,13 +378,17 @@ class Coarsening:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Coarsening):
             return NotImplemented
-        return (
+        # Equal members (as declared) imply equal assignments; equal assignments imply equal members
+        # unless one side declared its own order within a macro state.
+        return self is other or (
             self.node == other.node
             and self.micro_states == other.micro_states
             and self.macro_states == other.macro_states
-            and self.members == other.members
+            and np.array_equal(self.assignment, other.assignment)
+            and (self.declared is None and other.declared is None or self.members == other.members)
         )
 
     def __hash__(self) -> int:
-        return hash((self.node, self.micro_states, self.macro_states, self.members))
+        # consistent with == : equal coarsenings have equal assignments
+        return hash((self.node, self.micro_states, self.macro_states, self.assignment.tobytes()))
 

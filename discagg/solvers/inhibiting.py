@@ -211,7 +211,7 @@ def solve_aggregation(
     natural = agg.natural_realization().weights if objective in ("closest", "min-kl") else None
 
     def one(k: int, name: str, probability: float, fibre: np.ndarray) -> StateSolution:
-        local = solve_fibre(kernel[fibre], agg.observational[k], objective=objective, method=method,
+        local = solve_fibre(np.take(kernel, fibre, axis=0), agg.observational[k], objective=objective, method=method,
                             natural=None if natural is None else natural[fibre],
                             cost=None if cost_vector is None else cost_vector[fibre], tolerance=agg.tolerance,
                             name=name, probability=probability)
