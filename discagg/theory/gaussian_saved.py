@@ -112,13 +112,15 @@ def _beta(value: Any, n: int) -> BetaReport:
     doc = require_object(value, "beta", "an object describing Lemma 14's H, or null")
     check_keys(doc, _BETA_KEYS, _BETA_KEYS, "beta")
     exists = boolean(doc["exists"], "beta.exists")
-    arrays = []
+    arrays: list[np.ndarray | None] = []
     for key, read in (("delta", _vector), ("H", _matrix), ("H_inverse", _matrix)):
         if (doc[key] is None) == exists:
             raise ModelError(None, f"beta.{key}", "a value exactly when 'exists' is true",
                              "null" if doc[key] is None else describe(doc[key]))
         arrays.append(None if doc[key] is None else read(doc[key], f"beta.{key}", n))
-    return BetaReport(number(doc["requested"], "beta.requested"), exists, *arrays, string(doc["reason"], "beta.reason"))
+    delta, h, h_inverse = arrays
+    return BetaReport(number(doc["requested"], "beta.requested"), exists, delta, h, h_inverse,
+                      string(doc["reason"], "beta.reason"))
 
 
 def _appendix(value: Any, n: int) -> AppendixD:
@@ -166,9 +168,14 @@ def _check_derived(doc: Mapping[str, Any], model: GaussianModel) -> None:
     derived = {"model": m.name, "variables": list(m.variables or ()), "confounded": m.confounded,
                "macro": {"w": m.weights.tolist(), "mean_xbar": m.mean_xbar, "var_xbar": m.var_xbar,
                          "mean_ybar": m.mean_ybar, "var_ybar": m.var_ybar, "cov_ybar_xbar": m.cov_ybar_xbar}}
-    for key, value in derived.items():
-        if doc[key] != value:
-            raise ModelError(None, key, f"{describe(value)} (what the model in 'gaussian' gives)", describe(doc[key]))
+    macro = require_object(doc["macro"], "macro", "an object with the macro moments")
+    check_keys(macro, tuple(derived["macro"]), tuple(derived["macro"]), "macro")
+    found = {**{k: doc[k] for k in derived if k != "macro"}, **{f"macro.{k}": v for k, v in macro.items()}}
+    wanted = {**{k: v for k, v in derived.items() if k != "macro"}, **{f"macro.{k}": v
+                                                                       for k, v in derived["macro"].items()}}
+    for key, value in wanted.items():
+        if found[key] != value:
+            raise ModelError(None, key, f"{describe(value)} (what the model in 'gaussian' gives)", describe(found[key]))
 
 
 def gaussian_analysis_from_dict(document: Any) -> GaussianAnalysis:
