@@ -165,14 +165,14 @@ def _model(value: Any) -> GaussianModel:
 
 def _check_derived(doc: Mapping[str, Any], model: GaussianModel) -> None:
     m = model
-    derived = {"model": m.name, "variables": list(m.variables or ()), "confounded": m.confounded,
-               "macro": {"w": m.weights.tolist(), "mean_xbar": m.mean_xbar, "var_xbar": m.var_xbar,
-                         "mean_ybar": m.mean_ybar, "var_ybar": m.var_ybar, "cov_ybar_xbar": m.cov_ybar_xbar}}
+    moments: dict[str, Any] = {"w": m.weights.tolist(), "mean_xbar": m.mean_xbar, "var_xbar": m.var_xbar,
+                               "mean_ybar": m.mean_ybar, "var_ybar": m.var_ybar, "cov_ybar_xbar": m.cov_ybar_xbar}
     macro = require_object(doc["macro"], "macro", "an object with the macro moments")
-    check_keys(macro, tuple(derived["macro"]), tuple(derived["macro"]), "macro")
-    found = {**{k: doc[k] for k in derived if k != "macro"}, **{f"macro.{k}": v for k, v in macro.items()}}
-    wanted = {**{k: v for k, v in derived.items() if k != "macro"}, **{f"macro.{k}": v
-                                                                       for k, v in derived["macro"].items()}}
+    check_keys(macro, tuple(moments), tuple(moments), "macro")
+    wanted: dict[str, Any] = {"model": m.name, "variables": list(m.variables or ()), "confounded": m.confounded,
+                              **{f"macro.{k}": v for k, v in moments.items()}}
+    found = {**{k: doc[k] for k in ("model", "variables", "confounded")},
+             **{f"macro.{k}": v for k, v in macro.items()}}
     for key, value in wanted.items():
         if found[key] != value:
             raise ModelError(None, key, f"{describe(value)} (what the model in 'gaussian' gives)", describe(found[key]))
