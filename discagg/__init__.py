@@ -71,6 +71,9 @@ _EXPORTS = {
     "load_inspection": "discagg.solvers.saved",
     "load_solution": "discagg.solvers.saved",
     "load_verification": "discagg.theory.saved",
+    "load_gaussian_analysis": "discagg.theory.gaussian_saved",
+    "load_abstraction_error": "discagg.abstraction.saved",
+    "load_learned_abstraction": "discagg.abstraction.saved",
     "load_coarsening_search": "discagg.search.saved",
     "load_causal_partition": "discagg.search.saved",
     "load_realization": "discagg.io.side_files",
@@ -108,6 +111,7 @@ if TYPE_CHECKING:  # the names as a type checker sees them
     from discagg import plot
     from discagg.abstraction.error import AbstractionError, abstraction_error
     from discagg.abstraction.mechanism import BestMechanism, coarsening_error
+    from discagg.abstraction.saved import load_abstraction_error, load_learned_abstraction
     from discagg.abstraction.search import LearnedAbstraction, learn_abstraction
     from discagg.core.aggregation import Aggregation, MacroGap, MicroConfounding
     from discagg.core.coarsening import Coarsening
@@ -145,6 +149,7 @@ if TYPE_CHECKING:  # the names as a type checker sees them
     from discagg.solvers.saved import load_bounds, load_inspection, load_solution
     from discagg.solvers.solution import Solution, StateSolution
     from discagg.theory.gaussian import GaussianAnalysis, gaussian_analysis
+    from discagg.theory.gaussian_saved import load_gaussian_analysis
     from discagg.theory.saved import load_verification
     from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
     from discagg.viz.draw import draw
@@ -204,12 +209,15 @@ __all__ = [
     "inspect_model",
     "interventional",
     "learn_abstraction",
+    "load_abstraction_error",
     "load_bounds",
     "load_causal_partition",
     "load_coarsening_search",
     "load_gaussian",
+    "load_gaussian_analysis",
     "load_identification",
     "load_inspection",
+    "load_learned_abstraction",
     "load_model",
     "load_posterior_summary",
     "load_realization",

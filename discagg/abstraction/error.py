@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +37,7 @@ from discagg.abstraction.kernels import PairKernels, joint_image, pair_kernels, 
 from discagg.abstraction.mechanism import BestMechanism, best_mechanism
 from discagg.abstraction.metrics import BASES, METRICS, check_metric, distance
 from discagg.core.abstraction import AbstractionMap, AbstractionSpec, Pair, check_pairs, default_pairs
-from discagg.core.arrays import readonly_float
+from discagg.core.arrays import equal_fields, readonly_float
 from discagg.core.model import CausalModel
 from discagg.errors import ModelError
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
@@ -104,7 +104,23 @@ class PairError:
         """The micro intervention attaining the error, ``{micro node: state}``."""
         return self.intervention(self.argmax_index)
 
+    def __eq__(self, other: object) -> bool:
+        """Equal in every field (arrays entry by entry)."""
+        if not isinstance(other, PairError):
+            return NotImplemented
+        return equal_fields(self, other)
+
+    __hash__ = None  # type: ignore[assignment]  # unhashable; typeshed types __hash__ as a method
+
     def to_dict(self) -> dict[str, Any]:
+        """The pair's entry of the ``--json`` document.
+
+        ``source_states`` (the micro sources and their states), and
+        ``macro_source_states`` / ``macro_target_states`` (the macro states in
+        their declared order) are what reading it back needs; with a best
+        mechanism, ``mechanism_bounds`` holds its certificate per macro source
+        state (``error``, ``lower_bound``, ``tv_radius``).
+        """
         doc: dict[str, Any] = {"sources": list(self.pair.sources), "targets": list(self.pair.targets),
                                "error": self.error, "argmax": self.argmax,
                                "argmax_macro": self.macro_intervention(self.argmax_index),
@@ -112,9 +128,17 @@ class PairError:
                                "interventions": [{"micro": self.intervention(i), "macro": self.macro_intervention(i),
                                                   "distance": float(d), "tv": float(t)}
                                                  for i, (d, t) in enumerate(zip(self.distances, self.tv))]}
+        doc["source_states"] = {n: list(states) for n, states in zip(self.micro_sources, self.source_states)}
+        doc["macro_source_states"] = {n: list(states) for n, states in zip(self.pair.sources,
+                                                                            self.macro_source_states)}
+        doc["macro_target_states"] = {n: list(states) for n, states in zip(self.pair.targets,
+                                                                            self.macro_target_states)}
         if self.mechanism is not None:
-            doc["lower_bound"] = self.mechanism.lower_bound
+            m = self.mechanism
+            doc["lower_bound"] = m.lower_bound
             doc["mechanism"] = self.mechanism_table()
+            doc["mechanism_bounds"] = {s: {"error": float(e), "lower_bound": float(b), "tv_radius": float(r)}
+                                       for s, e, b, r in zip(doc["mechanism"], m.errors, m.lower_bounds, m.tv_radius)}
         return doc
 
     def mechanism_table(self) -> dict[str, dict[str, float]]:
@@ -188,9 +212,37 @@ class AbstractionError:
         return all(float(p.tv.max()) <= self.tolerance.equality for p in self.pairs)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"metric", "base", "overall", "exact", "mechanism", "pairs": [...]}`` (the ``--json`` document)."""
+        """``{"metric", "base", "overall", "exact", "mechanism", "pairs": [...], "micro_name", "macro_name"}``.
+
+        The ``--json`` document; :meth:`from_dict` reads it back.
+        """
         return {"metric": self.metric, "base": self.base, "overall": self.overall, "exact": self.exact,
-                "mechanism": self.mechanism, "pairs": [p.to_dict() for p in self.pairs]}
+                "mechanism": self.mechanism, "pairs": [p.to_dict() for p in self.pairs],
+                "micro_name": self.micro_name, "macro_name": self.macro_name}
+
+    @classmethod
+    def from_dict(cls, document: Mapping[str, Any]) -> AbstractionError:
+        """The error whose :meth:`to_dict` (``discagg abstraction --json``) is ``document``.
+
+        The tolerance is not written: it reads back as the default, and the
+        document's ``exact`` must agree with it.
+
+        Raises
+        ------
+        ModelError
+            Naming the key path of the first entry that is not as :meth:`to_dict` writes it.
+        """
+        from discagg.abstraction.saved import abstraction_error_from_dict
+
+        return abstraction_error_from_dict(document)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal in every field (the pairs' arrays entry by entry)."""
+        if not isinstance(other, AbstractionError):
+            return NotImplemented
+        return equal_fields(self, other)
+
+    __hash__ = None  # type: ignore[assignment]  # unhashable; typeshed types __hash__ as a method
 
     def __repr__(self) -> str:
         return (f"AbstractionError(metric={self.metric!r}, overall={self.overall:.6g}, exact={self.exact}, "

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from discagg.abstraction.metrics import check_metric, distance
-from discagg.core.arrays import readonly_float
+from discagg.core.arrays import equal_fields, readonly_float
 from discagg.errors import SolverError
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
@@ -97,6 +97,14 @@ class BestMechanism:
     def exact(self) -> bool:
         """Some mechanism makes every row equal to its macro state's distribution (within the tolerance)."""
         return bool((self.tv_radius <= self.tolerance.equality).all())
+
+    def __eq__(self, other: object) -> bool:
+        """Equal in every field (arrays entry by entry)."""
+        if not isinstance(other, BestMechanism):
+            return NotImplemented
+        return equal_fields(self, other)
+
+    __hash__ = None  # type: ignore[assignment]  # unhashable; typeshed types __hash__ as a method
 
     def __repr__(self) -> str:
         return (f"BestMechanism(metric={self.metric!r}, value={self.value:.6g}, lower_bound={self.lower_bound:.6g}, "

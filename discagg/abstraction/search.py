@@ -58,6 +58,7 @@ from discagg.core.abstraction import (
     default_pairs,
     surjective_count,
 )
+from discagg.core.arrays import equal_fields
 from discagg.core.model import CausalModel
 from discagg.errors import ModelError, SolverError
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
@@ -137,8 +138,41 @@ class LearnedAbstraction:
         """Zennaro et al.'s distance to the reference: ``Σ |A − A_ref|`` over the 0/1 map matrices (2 per difference)."""
         return None if self.differing is None else 2 * sum(self.differing.values())
 
+    def __eq__(self, other: object) -> bool:
+        """Equal in every field (maps by their tables, the error as :class:`AbstractionError` compares)."""
+        if not isinstance(other, LearnedAbstraction):
+            return NotImplemented
+        def named(m: AbstractionMap | None) -> tuple[str, str] | None:
+            return None if m is None else (m.name, m.description)
+
+        return (equal_fields(self, other) and named(self.mapping) == named(other.mapping)
+                and named(self.reference) == named(other.reference))
+
+    __hash__ = None  # type: ignore[assignment]  # unhashable; typeshed types __hash__ as a method
+
+    @classmethod
+    def from_dict(cls, document: Mapping[str, Any]) -> LearnedAbstraction:
+        """The result whose :meth:`to_dict` (``discagg learn-abstraction --json``) is ``document``.
+
+        Raises
+        ------
+        ModelError
+            Naming the key path of the first entry that is not as :meth:`to_dict` writes it.
+        """
+        from discagg.abstraction.saved import learned_abstraction_from_dict
+
+        return learned_abstraction_from_dict(document)
+
     def to_dict(self) -> dict[str, Any]:
-        """The ``--json`` document."""
+        """The ``--json`` document.
+
+        Besides the search's figures: ``maps`` (the tables), ``distance`` to
+        the reference, ``error`` (:meth:`AbstractionError.to_dict`),
+        ``abstraction`` (the maps' ``discagg/abstraction-v1`` document),
+        ``reference`` (the reference maps' document, or null), and
+        ``micro_states`` / ``macro_states`` (the states of the mapped nodes, in
+        their models' order), with which :meth:`from_dict` reads it back.
+        """
         from discagg.io.abstraction_format import abstraction_to_dict
 
         return {"metric": self.metric, "base": self.error.base, "value": self.value,
@@ -150,7 +184,11 @@ class LearnedAbstraction:
                 "maps": {m: v.to_table() for m, v in self.mapping.variables.items()},
                 "distance": None if self.differing is None else {"differing": self.differing, "l1": self.l1,
                                                                   "tie_l1": self.tie_l1},
-                "error": self.error.to_dict(), "abstraction": abstraction_to_dict(self.mapping)}
+                "error": self.error.to_dict(), "abstraction": abstraction_to_dict(self.mapping),
+                "reference": None if self.reference is None else abstraction_to_dict(self.reference),
+                "micro_states": {n: list(states) for v in self.mapping.variables.values()
+                                 for n, states in zip(v.nodes, v.node_states)},
+                "macro_states": {m: list(v.states) for m, v in self.mapping.variables.items()}}
 
     def __str__(self) -> str:
         """The text ``discagg learn-abstraction`` prints."""

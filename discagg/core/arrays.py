@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import fields
+
 import numpy as np
 
-__all__ = ["readonly", "readonly_float", "equal_values"]
+__all__ = ["readonly", "readonly_float", "equal_values", "equal_fields"]
 
 
 def readonly(array: np.ndarray) -> np.ndarray:
@@ -41,6 +44,20 @@ def equal_values(a: object, b: object) -> bool:
         return bool(np.array_equal(a, b, equal_nan=inexact))
     if isinstance(a, tuple) and isinstance(b, tuple):
         return len(a) == len(b) and all(equal_values(x, y) for x, y in zip(a, b))
+    if isinstance(a, Mapping) and isinstance(b, Mapping):  # the same keys (as dicts compare), values as above
+        return a.keys() == b.keys() and all(equal_values(a[k], b[k]) for k in a)
     if isinstance(a, float) and isinstance(b, float) and a != a and b != b:  # both NaN
         return True
     return bool(a == b)
+
+
+def equal_fields(a: object, b: object) -> bool:
+    """Two dataclass instances of the same class with :func:`equal_values` in every field.
+
+    >>> from discagg.core.gaussian import GaussianRealization
+    >>> r = GaussianRealization([0.0, 1.0], [1.0, 0.0], np.zeros((2, 2)))
+    >>> equal_fields(r, GaussianRealization([0.0, 1.0], [1.0, 0.0], np.zeros((2, 2))))
+    True
+    """
+    return type(a) is type(b) and all(equal_values(getattr(a, f.name), getattr(b, f.name))
+                                      for f in fields(a))  # type: ignore[arg-type]

@@ -34,7 +34,7 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import ArrayLike
 
-from discagg.core.arrays import readonly_float
+from discagg.core.arrays import equal_fields, readonly_float
 from discagg.errors import ModelError
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
@@ -191,6 +191,14 @@ class GaussianModel:
                            ("noise_var", noise_var), ("noise_cov", noise_cov), ("w", w), ("variables", variables)):
             object.__setattr__(self, key, value)
 
+    def __eq__(self, other: object) -> bool:
+        """Equal in every field (arrays entry by entry), the tolerance included."""
+        if not isinstance(other, GaussianModel):
+            return NotImplemented
+        return equal_fields(self, other)
+
+    __hash__ = None  # type: ignore[assignment]  # unhashable; typeshed types __hash__ as a method
+
     # -- the macro moments ----------------------------------------------------------------
 
     @property
@@ -295,6 +303,13 @@ class GaussianRealization:
         object.__setattr__(self, "intercept", readonly_float(np.array(self.intercept, dtype=np.float64)))
         object.__setattr__(self, "slope", readonly_float(np.array(self.slope, dtype=np.float64)))
         object.__setattr__(self, "cov", readonly_float(np.array(self.cov, dtype=np.float64)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, GaussianRealization):
+            return NotImplemented
+        return equal_fields(self, other)
+
+    __hash__ = None  # type: ignore[assignment]  # unhashable; typeshed types __hash__ as a method
 
     def mean(self, xbar: float) -> np.ndarray:
         """The mean of ``P^do_x̄(X)``, shape ``(n,)``."""

@@ -165,7 +165,8 @@ class StateIdentification:
         The realization was read from the cause's micro columns.
     kkt_residual : float or None
         ``max_x g_x - 1`` of the maximum-likelihood answer (see
-        :mod:`~discagg.estimation.mixture`).
+        :mod:`~discagg.estimation.mixture`); None when no maximum-likelihood
+        problem was solved (no runs, or the realization observed).
     """
 
     state: str
@@ -179,16 +180,8 @@ class StateIdentification:
     observed: bool = False
     kkt_residual: float | None = None
 
-    def __eq__(self, other: object) -> bool:
-        """Equal in every field but ``kkt_residual`` (a diagnostic of the solver, not in the ``--json`` entry)."""
-        if not isinstance(other, StateIdentification):
-            return NotImplemented
-        compared = ("state", "samples", "realization", "identified", "ranges", "interventional", "observational",
-                    "inhibiting_test", "observed")
-        return all(getattr(self, name) == getattr(other, name) for name in compared)
-
     def __hash__(self) -> int:
-        """Of the fields that are hashable (and compared by ``==``)."""
+        """Of the fields that are hashable (``==`` compares every field)."""
         return hash((self.state, self.samples, self.identified, self.observed))
 
     def to_dict(self) -> dict[str, Any]:
@@ -199,7 +192,8 @@ class StateIdentification:
                 "ranges": None if self.ranges is None else {x: [lo, hi] for x, (lo, hi) in self.ranges.items()},
                 "interventional": None if self.interventional is None else dict(self.interventional),
                 "observational": None if self.observational is None else dict(self.observational),
-                "inhibiting_test": None if self.inhibiting_test is None else self.inhibiting_test.to_dict()}
+                "inhibiting_test": None if self.inhibiting_test is None else self.inhibiting_test.to_dict(),
+                "kkt_residual": self.kkt_residual}
 
 
 @dataclass(frozen=True)
@@ -232,9 +226,22 @@ class Identification:
     by: tuple[str, str] | None = None
 
     def __repr__(self) -> str:
-        where = "" if self.by is None else f", by={self.by!r}"
-        return (f"Identification(model={self.model!r}, cause={self.cause!r}, effect={self.effect!r}, "
-                f"experiment={self.experiment!r}{where}, states={[s.state for s in self.states]})")
+        """One line: the query, the experiment, how many macro states are identified and how many reject inhibition.
+
+        >>> from discagg.estimation.identification import InhibitingTest as T, StateIdentification as S
+        >>> Identification("cholesterol", "Lipids", "HeartDisease", "runs.csv", "macro effect", 0.95,
+        ...                (S("low", 40, {"a": 1.0}, True, None, None, {"no": 1.0}, T(5.2, 1, 0.02)),
+        ...                 S("high", 0, None, True, None, None, {"no": 1.0}, None)), ("no",))
+        Identification(model='cholesterol', Lipids -> HeartDisease, experiment 'runs.csv': 2 macro states, 1 with runs, 1 identified, inhibition rejected for 1 at 0.05)
+        """
+        where = "" if self.by is None else f" ({self.by[0]} = {self.by[1]!r})"
+        run = [s for s in self.states if s.samples]
+        known = sum(1 for s in run if s.identified or s.observed)
+        alpha = 1 - self.level
+        rejected = sum(1 for s in run if s.inhibiting_test is not None and s.inhibiting_test.p_value < alpha)
+        return (f"Identification(model={self.model!r}, {self.cause} -> {self.effect}, experiment "
+                f"{self.experiment!r}{where}: {len(self.states)} macro state{'s' if len(self.states) != 1 else ''}, "
+                f"{len(run)} with runs, {known} identified, inhibition rejected for {rejected} at {alpha:.3g})")
 
     def state(self, name: str) -> StateIdentification:
         """The entry of macro state ``name``."""
@@ -258,7 +265,8 @@ class Identification:
     def from_dict(cls, document: Mapping[str, Any]) -> Identification:
         """The Identification whose :meth:`to_dict` (``discagg identify --json``) is ``document``.
 
-        ``kkt_residual`` is not in the document and reads back as None.
+        A document without ``kkt_residual`` entries (written before they were
+        added) reads back with ``kkt_residual`` None.
 
         Raises
         ------

@@ -1,13 +1,14 @@
 """A saved ``discagg identify --json`` document read back as an :class:`~discagg.Identification`.
 
-The document holds everything the result does but ``kkt_residual`` (the
-maximum-likelihood solver's certificate of convergence, a diagnostic of how a
-realization was computed): it reads back as None, and equality of
-:class:`~discagg.StateIdentification` does not compare it. The effect's macro
-states are the keys of ``observational`` (some macro state of the cause has
-``P(x̄) > 0``, so some entry has it). A document that is not as written is a
-:class:`~discagg.errors.ModelError` naming the key path (and the file, for
-:func:`load_identification`).
+The document holds everything the result does, ``kkt_residual`` (the
+maximum-likelihood solver's certificate of convergence) included: a document
+written before that entry was added reads back with ``kkt_residual`` None, the
+value of a state whose realization was observed or that had no runs. The
+effect's macro states are the keys of ``observational`` (some macro state of
+the cause has ``P(x̄) > 0``, so some entry has it); ``by`` (the column and value
+that picked the runs) is there when it was used. A document that is not as
+written is a :class:`~discagg.errors.ModelError` naming the key path (and the
+file, for :func:`load_identification`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ __all__ = ["identification_from_dict", "load_identification"]
 _KEYS = ("model", "cause", "effect", "experiment", "records", "level", "macro_states")
 _STATE_KEYS = ("state", "samples", "realization", "identified", "ranges", "interventional", "observational",
                "inhibiting_test")
+_OPTIONAL_STATE_KEYS = ("kkt_residual",)
 _RECORDS = tuple(f"{effect} effect{cause}" for cause in ("", " and micro cause") for effect in ("micro", "macro"))
 
 
@@ -73,14 +75,16 @@ def _test(value: Any, path: str) -> InhibitingTest | None:
 
 
 def _state(entry: Mapping[str, Any], path: str, ys: tuple[str, ...], observed: bool) -> StateIdentification:
-    check_keys(entry, _STATE_KEYS, _STATE_KEYS, path)
+    check_keys(entry, (*_STATE_KEYS, *_OPTIONAL_STATE_KEYS), _STATE_KEYS, path)
+    residual = entry.get("kkt_residual")
     return StateIdentification(
         string(entry["state"], key_path(path, "state")), _whole(entry["samples"], key_path(path, "samples")),
         _weights(entry["realization"], key_path(path, "realization")),
         boolean(entry["identified"], key_path(path, "identified")), _ranges(entry["ranges"], key_path(path, "ranges")),
         _by_effect(entry["interventional"], key_path(path, "interventional"), ys),
         _by_effect(entry["observational"], key_path(path, "observational"), ys),
-        _test(entry["inhibiting_test"], key_path(path, "inhibiting_test")), observed=observed)
+        _test(entry["inhibiting_test"], key_path(path, "inhibiting_test")), observed=observed,
+        kkt_residual=None if residual is None else number(residual, key_path(path, "kkt_residual")))
 
 
 def identification_from_dict(document: Any) -> Identification:
@@ -92,7 +96,7 @@ def identification_from_dict(document: Any) -> Identification:
         Naming the key path of the first entry that is not as :meth:`Identification.to_dict` writes it.
     """
     doc = require_object(document, "", "a JSON object as 'discagg identify --json' prints")
-    check_keys(doc, _KEYS, _KEYS, "")
+    check_keys(doc, (*_KEYS, "by"), _KEYS, "")
     records = doc["records"]
     if records not in _RECORDS:
         raise ModelError(None, "records", f"one of {list(_RECORDS)}", describe(records))
@@ -107,7 +111,12 @@ def identification_from_dict(document: Any) -> Identification:
     ys = tuple(found[0][1])
     states = tuple(_state(e, f"macro_states[{k}]", ys, records.endswith("micro cause")) for k, e in enumerate(entries))
     model, cause, effect, experiment = (string(doc[key], key) for key in ("model", "cause", "effect", "experiment"))
-    return Identification(model, cause, effect, experiment, records, level, states, ys)
+    by = None
+    if "by" in doc:
+        picked = require_object(doc["by"], "by", "an object {'column', 'value'}")
+        check_keys(picked, ("column", "value"), ("column", "value"), "by")
+        by = (string(picked["column"], "by.column"), string(picked["value"], "by.value"))
+    return Identification(model, cause, effect, experiment, records, level, states, ys, by)
 
 
 def load_identification(path: str | os.PathLike[str]) -> Identification:

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from discagg.core.arrays import readonly_float
+from discagg.core.arrays import equal_fields, readonly_float
 from discagg.core.gaussian import GaussianModel, GaussianRealization, LinearGaussian, smallest_eigenvalue
 from discagg.errors import ModelError, SolverError
 from discagg.theory.gaussian_constructions import (
@@ -139,6 +139,13 @@ class ShiftReport:
     noise_cov_with_xbar: float
     unconfounded: bool
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ShiftReport):
+            return NotImplemented
+        return equal_fields(self, other)
+
+    __hash__ = None  # type: ignore[assignment]  # unhashable; typeshed types __hash__ as a method
+
     def to_dict(self) -> dict[str, Any]:
         """``{"delta", "default", "beta", "H", "H_inverse", "noise_cov_with_xbar", "unconfounded"}``."""
         return {"delta": self.delta.tolist(), "default": self.default, "beta": self.beta, "H": self.h.tolist(),
@@ -172,6 +179,13 @@ class BetaReport:
     h_inverse: np.ndarray | None = field(repr=False)
     reason: str = field(repr=False)
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, BetaReport):
+            return NotImplemented
+        return equal_fields(self, other)
+
+    __hash__ = None  # type: ignore[assignment]  # unhashable; typeshed types __hash__ as a method
+
     def to_dict(self) -> dict[str, Any]:
         """``{"requested", "exists", "delta", "H", "H_inverse", "reason"}`` (nulls when none exists)."""
         def listed(a: np.ndarray | None) -> Any:
@@ -202,6 +216,13 @@ class Evaluation:
     xbar: float
     observational: tuple[float, float]
     realizations: Mapping[str, tuple[np.ndarray, float, float]] = field(repr=False)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Evaluation):
+            return NotImplemented
+        return equal_fields(self, other)
+
+    __hash__ = None  # type: ignore[assignment]  # unhashable; typeshed types __hash__ as a method
 
     def to_dict(self) -> dict[str, Any]:
         """``{"xbar", "observational": {"mean", "var"}, "realizations": {name: {"mean_x", "mean", "var"}}}``."""
@@ -261,6 +282,19 @@ class GaussianAnalysis:
 
         return gaussian_html(self)
 
+    @classmethod
+    def from_dict(cls, document: Mapping[str, Any]) -> GaussianAnalysis:
+        """The analysis whose :meth:`to_dict` (or ``discagg gaussian --json``) is ``document``.
+
+        Raises
+        ------
+        ModelError
+            Naming the key path of the first entry that is not as :meth:`to_dict` writes it.
+        """
+        from discagg.theory.gaussian_saved import gaussian_analysis_from_dict
+
+        return gaussian_analysis_from_dict(document)
+
     def realizations(self) -> dict[str, RealizationReport]:
         """Every realization family studied, by name (inhibiting only when one exists)."""
         found = {"natural": self.natural, "absorbing": self.absorbing, "deterministic": self.appendix_d.report}
@@ -269,7 +303,13 @@ class GaussianAnalysis:
         return found
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``discagg gaussian --json`` document."""
+        """The ``discagg gaussian --json`` document (less ``spec``, the command's argument).
+
+        ``gaussian`` is the model's ``discagg/gaussian-v1`` document, with which
+        :meth:`from_dict` reads the analysis back.
+        """
+        from discagg.io.gaussian_format import gaussian_to_dict
+
         m = self.model
         return {
             "model": m.name,
@@ -287,6 +327,7 @@ class GaussianAnalysis:
             "beta": None if self.beta is None else self.beta.to_dict(),
             "appendix_d": self.appendix_d.to_dict(),
             "at": [e.to_dict() for e in self.evaluations],
+            "gaussian": gaussian_to_dict(m),
         }
 
 

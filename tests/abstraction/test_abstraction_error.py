@@ -199,7 +199,7 @@ def test_zero_error_with_the_best_mechanism_is_an_exact_transformation():
 
 def test_json_document():
     doc = abstraction_error(*scenario("vstruct")).to_dict()
-    assert set(doc) == {"metric", "base", "overall", "exact", "mechanism", "pairs"}
+    assert set(doc) == {"metric", "base", "overall", "exact", "mechanism", "pairs", "micro_name", "macro_name"}
     assert doc["metric"] == "jsd" and doc["base"] == 2.0 and doc["mechanism"] == "model"
     first = doc["pairs"][0]
     assert first["sources"] == ["Smoking_"] and first["targets"] == ["Cancer_"]

@@ -11,7 +11,7 @@ from conftest import installed_discagg as discagg
 from conftest import ok_json
 
 KEYS = {"spec", "model", "variables", "confounded", "macro", "observational", "natural", "absorbing", "shift",
-        "condition_9", "inhibiting", "inhibiting_reason", "beta", "appendix_d", "at"}
+        "condition_9", "inhibiting", "inhibiting_reason", "beta", "appendix_d", "at", "gaussian"}
 
 
 def test_shops_json_has_every_key_the_issue_lists(away):

@@ -14,7 +14,7 @@ from discagg.estimation.datasets import DataWarning
 from discagg.estimation.sampling import sample
 
 KEYS = ["state", "samples", "realization", "identified", "ranges", "interventional", "observational",
-        "inhibiting_test"]
+        "inhibiting_test", "kkt_residual"]
 
 
 def cholesterol_experiment(q_medium: float, n: int, seed: int) -> tuple[discagg.Aggregation, pd.DataFrame]:

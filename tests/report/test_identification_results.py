@@ -85,7 +85,7 @@ def test_the_json_reads_back_equal(experiment, tmp_path):
     loaded = Identification.from_dict(document)
     assert loaded == result and loaded.to_dict() == document
     assert loaded.effect_macro == ("no", "yes") and str(loaded) == str(result)
-    assert all(s.kkt_residual is None for s in loaded.states)  # not in the JSON; == does not compare it
+    assert [s.kkt_residual for s in loaded.states] == [s.kkt_residual for s in result.states]  # in the JSON
     assert any(s.kkt_residual is not None for s in result.states)
     other = json.loads(json.dumps(document))
     other["macro_states"][1]["realization"]["LDLlo_HDLhi"] += 1e-3
