@@ -72,8 +72,8 @@ def select(model: CausalModel, cause: str | None, effect: str | None, *,
     """
     if cause is None or effect is None:
         if model.query is None:
-            missing = "cause" if cause is None else "effect"
-            raise ModelError(None, "query", f"a {missing} node (give one, or add a 'query' to the model)", "none")
+            missing = "a cause" if cause is None else "an effect"
+            raise ModelError(None, "query", f"{missing} node (give one, or add a 'query' to the model)", "none")
         cause = model.query.cause if cause is None else cause
         effect = model.query.effect if effect is None else effect
     model, cause_name = select_one(model, cause, label=labels[0])
