@@ -165,7 +165,8 @@ def check_triangle(model: CausalModel) -> None:
     Traceback (most recent call last):
     ...
     discagg.errors.ModelError: nodes: expected a Theorem 3.2 model Z -> X, Z -> Y, X -> Y as 'discagg counterexample' \
-writes it (nodes Z, X with parent Z, Y with parents X, Z), found ...
+writes it (nodes Z, X with parent Z, Y with parents X, Z), found Diet with parents [], Lipids with parents \
+['Diet'], HeartDisease with parents ['Lipids', 'Diet']
     """
     shape = "a Theorem 3.2 model Z -> X, Z -> Y, X -> Y as 'discagg counterexample' writes it"
     parents = {"Z": (), "X": ("Z",), "Y": ("X", "Z")}
