@@ -71,6 +71,7 @@ _EXPORTS = {
     "load_inspection": "discagg.solvers.saved",
     "load_solution": "discagg.solvers.saved",
     "load_verification": "discagg.theory.saved",
+    "load_counterexample": "discagg.theory.counterexample_saved",
     "load_gaussian_analysis": "discagg.theory.gaussian_saved",
     "load_abstraction_error": "discagg.abstraction.saved",
     "load_learned_abstraction": "discagg.abstraction.saved",
@@ -148,6 +149,7 @@ if TYPE_CHECKING:  # the names as a type checker sees them
     from discagg.solvers.ranges import EffectBounds, StateBounds, effect_bounds, most_inducing, reach
     from discagg.solvers.saved import load_bounds, load_inspection, load_solution
     from discagg.solvers.solution import Solution, StateSolution
+    from discagg.theory.counterexample_saved import load_counterexample
     from discagg.theory.gaussian import GaussianAnalysis, gaussian_analysis
     from discagg.theory.gaussian_saved import load_gaussian_analysis
     from discagg.theory.saved import load_verification
@@ -213,6 +215,7 @@ __all__ = [
     "load_bounds",
     "load_causal_partition",
     "load_coarsening_search",
+    "load_counterexample",
     "load_gaussian",
     "load_gaussian_analysis",
     "load_identification",

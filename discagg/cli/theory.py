@@ -129,6 +129,7 @@ def _run_counterexample(args: argparse.Namespace) -> str:
     from discagg.io.side_files import REALIZATION_FORMAT, dumps_realization
     from discagg.limits import check_entries
     from discagg.theory.counterexample import CounterexampleNotFound, generate_counterexample
+    from discagg.theory.counterexample_saved import MODEL_FILE, REALIZATION_FILE
     from discagg.theory.hypotheses import HypothesisError
 
     if not str(args.out):
@@ -170,7 +171,7 @@ def _run_counterexample(args: argparse.Namespace) -> str:
         raise (exc.with_source(source) if exc.source is None and source else exc) from None
     except (CounterexampleNotFound, HypothesisError) as exc:
         raise ModelError(None, None, "inputs that admit a paradoxical model", str(exc)) from None
-    model_path, realization_path = out / "model.json", out / "realization.json"
+    model_path, realization_path = out / MODEL_FILE, out / REALIZATION_FILE
     created = [d for d in (out, *out.parents) if not d.exists()]  # what mkdir makes, deepest first
     try:
         try:
@@ -186,13 +187,6 @@ def _run_counterexample(args: argparse.Namespace) -> str:
         raise
     check = f"discagg verify {model_path} --realization {realization_path}"
     if args.json:
-        return dump({"model": str(model_path), "realization": str(realization_path),
-                     "hypotheses": [{"name": h.name, "holds": h.holds, "detail": h.detail, "stated": h.stated}
-                                    for h in result.hypotheses],
-                     "all_hypotheses_hold": all(h.holds for h in result.hypotheses if h.stated),
-                     "confounding": result.confounding, "verify": check})
-    lines = [f"{'hypothesis' if h.stated else 'the remark reading'} {h.name}: "
-             f"{'holds' if h.holds else 'does NOT hold'} ({h.detail})" for h in result.hypotheses]
-    lines.append(f"(X, Ybar) confounding (max TV): {result.confounding:.4f}")
-    lines.append(f"wrote {model_path} and {realization_path}; check with: {check}")
-    return "\n".join(lines)
+        return dump({"model": str(model_path), "realization": str(realization_path), **result.to_dict(),
+                     "verify": check})
+    return f"{result}\nwrote {model_path} and {realization_path}; check with: {check}"

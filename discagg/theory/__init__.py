@@ -19,6 +19,7 @@ _EXPORTS = {
     "Counterexample": "discagg.theory.counterexample",
     "CounterexampleNotFound": "discagg.theory.counterexample",
     "generate_counterexample": "discagg.theory.counterexample",
+    "counterexample_of": "discagg.theory.counterexample",
     "amalgamated_graph": "discagg.theory.graphs",
     "macro_graph": "discagg.theory.graphs",
     "macro_intervention_graph": "discagg.theory.graphs",
@@ -40,7 +41,12 @@ __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 if TYPE_CHECKING:  # the names as a type checker sees them
     from discagg.theory.checks import CHECKS, Check, Verification, verify
     from discagg.theory.compatible_scms import CompatibleVerdict, decide_compatible
-    from discagg.theory.counterexample import Counterexample, CounterexampleNotFound, generate_counterexample
+    from discagg.theory.counterexample import (
+        Counterexample,
+        CounterexampleNotFound,
+        counterexample_of,
+        generate_counterexample,
+    )
     from discagg.theory.counterfactual import Setting, condition_residuals, counterfactual_joint
     from discagg.theory.graphs import amalgamated_graph, macro_graph, macro_intervention_graph, satisfies_backdoor
     from discagg.theory.hypotheses import Hypothesis, HypothesisError, theorem_3_2_hypotheses
@@ -49,5 +55,6 @@ if TYPE_CHECKING:  # the names as a type checker sees them
 
 __all__ = ["CHECKS", "Check", "CompatibleVerdict", "Counterexample", "CounterexampleNotFound", "Hypothesis",
            "HypothesisError", "MacroModel", "Setting", "Verification", "amalgamated_graph", "condition_residuals",
-           "counterfactual_joint", "decide_compatible", "generate_counterexample", "lemma5", "macro_graph",
-           "macro_intervention_graph", "macro_model", "satisfies_backdoor", "theorem_3_2_hypotheses", "verify"]
+           "counterexample_of", "counterfactual_joint", "decide_compatible", "generate_counterexample", "lemma5",
+           "macro_graph", "macro_intervention_graph", "macro_model", "satisfies_backdoor", "theorem_3_2_hypotheses",
+           "verify"]

@@ -12,7 +12,10 @@ draws P(Z), P(X | Z) and the family, builds ``P(Ȳ | X, Z)`` fibre by fibre
 
 from __future__ import annotations
 
+import math
+import os
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -21,18 +24,26 @@ from discagg.core.coarsening import Coarsening
 from discagg.core.inference import rational
 from discagg.core.model import CausalModel, Node, Query
 from discagg.core.realization import RealizationFamily
-from discagg.errors import SolverError
+from discagg.errors import ModelError, SolverError
+from discagg.report.short import compact
 from discagg.theory.counterexample_lp import CounterexampleNotFound, lp_conditional
 from discagg.theory.exact_counterexample import dyadic_rows, exact_conditional, exactly_inhibiting
 from discagg.theory.hypotheses import Hypothesis, HypothesisError, theorem_3_2_hypotheses
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
-__all__ = ["Counterexample", "CounterexampleNotFound", "generate_counterexample"]
+__all__ = ["Counterexample", "CounterexampleNotFound", "generate_counterexample", "counterexample_of",
+           "check_triangle"]
 
 
 @dataclass(frozen=True, eq=False)
 class Counterexample:
     """A generated Theorem 3.2 model and its realization family.
+
+    ``str()`` is the text ``discagg counterexample`` prints (without its line on
+    the files written), :meth:`to_dict` the hypotheses and confounding of its
+    ``--json`` document; the files the command writes load back with
+    :func:`~discagg.load_counterexample`. The hypotheses and the confounding are
+    derived from the model and the family (:func:`counterexample_of`).
 
     Attributes
     ----------
@@ -41,12 +52,166 @@ class Counterexample:
     hypotheses : tuple of Hypothesis
     confounding : float
         ``max_x TV(P(Ȳ | x), P(Ȳ | do(x)))`` of the generated model.
+
+    Examples
+    --------
+    >>> generate_counterexample(4, 3, 4, 2, 2, seed=1, margin=0.01)
+    Counterexample(|Z| = 3, |X| = 4 -> 2, |Y| = 4 -> 2, 4 of 4 hypotheses hold, confounding 0.4358)
     """
 
     model: CausalModel
     realization: RealizationFamily
     hypotheses: tuple[Hypothesis, ...]
     confounding: float
+
+    def __repr__(self) -> str:
+        sizes = []
+        for name, node in self.model.nodes.items():
+            coarsening = self.model.macro.get(name)
+            sizes.append(f"|{name}| = {node.cardinality}" + (f" -> {coarsening.n_macro}" if coarsening else ""))
+        stated = [h for h in self.hypotheses if h.stated]
+        held = sum(h.holds for h in stated)
+        return (f"Counterexample({', '.join(sizes)}, {held} of {len(stated)} hypotheses hold, "
+                f"confounding {compact(self.confounding)})")
+
+    def __str__(self) -> str:
+        """The text ``discagg counterexample`` prints, without its last line on the files it wrote."""
+        from discagg.report.counterexample import render_counterexample
+
+        return render_counterexample(self)
+
+    def _repr_html_(self) -> str:
+        from discagg.report.counterexample import counterexample_html
+
+        return counterexample_html(self)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal models, realization families (coarsening and weights), hypotheses and confounding."""
+        if not isinstance(other, Counterexample):
+            return NotImplemented
+        mine, theirs = self.realization, other.realization
+        return (self.model == other.model and mine.coarsening == theirs.coarsening
+                and bool(np.array_equal(mine.weights, theirs.weights))
+                and bool(np.array_equal(mine.defined, theirs.defined))
+                and self.hypotheses == other.hypotheses
+                and (self.confounding == other.confounding
+                     or (math.isnan(self.confounding) and math.isnan(other.confounding))))
+
+    __hash__ = None  # type: ignore[assignment]  # arrays inside; equality is by value
+
+    @property
+    def all_hypotheses_hold(self) -> bool:
+        """Every hypothesis the theorem states holds (the remark's reading is not counted)."""
+        return all(h.holds for h in self.hypotheses if h.stated)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The hypotheses and confounding of the ``discagg counterexample --json`` document.
+
+        The command adds the paths it wrote (``model``, ``realization``) and the
+        ``verify`` command that checks them.
+        """
+        return {"hypotheses": [{"name": h.name, "holds": h.holds, "detail": h.detail, "stated": h.stated}
+                               for h in self.hypotheses],
+                "all_hypotheses_hold": self.all_hypotheses_hold, "confounding": self.confounding}
+
+    @classmethod
+    def from_files(cls, model: str | os.PathLike[str], realization: str | os.PathLike[str], *,
+                   tolerance: Tolerance = DEFAULT_TOLERANCE) -> Counterexample:
+        """The counterexample of a model file and a realization file as ``discagg counterexample`` writes them.
+
+        See :func:`~discagg.load_counterexample` (which reads both from the command's directory).
+
+        Raises
+        ------
+        ModelError
+            Naming the file that is missing, not as written, or not a Theorem 3.2 model or family.
+        """
+        from discagg.theory.counterexample_saved import counterexample_from_files
+
+        return counterexample_from_files(model, realization, tolerance=tolerance)
+
+
+def _hypotheses(n_z: int, n_y: int, pi_x: Coarsening, pi_y: Coarsening, p_x: np.ndarray,
+                family: RealizationFamily, tolerance: Tolerance) -> tuple[Hypothesis, ...]:
+    """Theorem 3.2's hypotheses for these sizes, and whether each realization differs from the natural one."""
+    natural = natural_weights(p_x, pi_x, 0.0)
+    differs = np.array([0.5 * np.abs(natural[f] - family.weights[f]).sum() > tolerance.equality
+                        for f in (pi_x.fibre(k) for k in range(pi_x.n_macro))])
+    return tuple(theorem_3_2_hypotheses(pi_x.n_micro, n_z, pi_x.n_macro, pi_y.n_macro, differs, n_y=n_y))
+
+
+def _confounding(model: CausalModel, tolerance: Tolerance) -> float:
+    """``max_x TV(P(Ȳ | x), P(Ȳ | do(x)))`` of a model (its default query)."""
+    micro = Aggregation.of(model, tolerance=tolerance).micro_confounding()
+    return float(np.nanmax(micro.macro_effect_tv))
+
+
+def check_triangle(model: CausalModel) -> None:
+    """Check that ``model`` has the form :func:`generate_counterexample` builds.
+
+    Nodes ``Z``, ``X`` (parent ``Z``) and ``Y`` (parents ``X``, ``Z``), ``X``
+    and ``Y`` coarsened (no groups), query ``X -> Y``.
+
+    Raises
+    ------
+    ModelError
+        Naming the key path (``nodes``, ``macro`` or ``query``) that differs.
+
+    Examples
+    --------
+    >>> from discagg.io.loading import load_model
+    >>> check_triangle(load_model("example:counterexample"))
+    >>> check_triangle(load_model("data/cholesterol.json"))
+    Traceback (most recent call last):
+    ...
+    discagg.errors.ModelError: nodes: expected a Theorem 3.2 model Z -> X, Z -> Y, X -> Y as 'discagg counterexample' \
+writes it (nodes Z, X with parent Z, Y with parents X, Z), found Diet with parents [], Lipids with parents \
+['Diet'], HeartDisease with parents ['Lipids', 'Diet']
+    """
+    shape = "a Theorem 3.2 model Z -> X, Z -> Y, X -> Y as 'discagg counterexample' writes it"
+    parents = {"Z": (), "X": ("Z",), "Y": ("X", "Z")}
+    found = {name: node.parents for name, node in model.nodes.items()}
+    if found != parents:
+        raise ModelError(None, "nodes", f"{shape} (nodes Z, X with parent Z, Y with parents X, Z)",
+                         ", ".join(f"{n} with parents {list(p)}" for n, p in found.items()))
+    if set(model.macro) != {"X", "Y"} or model.groups:
+        raise ModelError(None, "macro", f"{shape} (coarsenings of X and Y)",
+                         f"coarsenings of {sorted(model.macro) or 'no node'}"
+                         + (f" and groups {sorted(model.groups)}" if model.groups else ""))
+    if model.query != Query("X", "Y"):
+        found_query = f"{model.query.cause} -> {model.query.effect}" if model.query else "none"
+        raise ModelError(None, "query", f"{shape} (query X -> Y)", found_query)
+
+
+def counterexample_of(model: CausalModel, family: RealizationFamily, *,
+                      tolerance: Tolerance = DEFAULT_TOLERANCE) -> Counterexample:
+    """The :class:`Counterexample` of a Theorem 3.2 model ``Z -> X, Z -> Y, X -> Y`` and a family for ``X``.
+
+    The hypotheses and the confounding are computed as :func:`generate_counterexample`
+    computes them. ``model`` must have the nodes ``Z``, ``X`` (parent ``Z``) and
+    ``Y`` (parents ``X``, ``Z``), ``X`` and ``Y`` coarsened, and query ``X -> Y``,
+    as the generator builds it; ``family`` must realize ``X``'s coarsening.
+
+    Raises
+    ------
+    ModelError
+        When the model or the family is not of that form (the key path says where).
+
+    Examples
+    --------
+    >>> ce = generate_counterexample(4, 3, 4, 2, 2, seed=1, margin=0.01)
+    >>> counterexample_of(ce.model, ce.realization) == ce
+    True
+    """
+    check_triangle(model)
+    pi_x, pi_y = model.macro["X"], model.macro["Y"]
+    if family.coarsening != pi_x:
+        raise ModelError(None, "cause", "a realization family for the coarsening of 'X' in the model",
+                         f"one for {family.coarsening!r}")
+    pz, pxz = model.nodes["Z"].cpt, model.nodes["X"].cpt
+    p_x = (pz[:, None] * pxz).sum(axis=0)
+    hypotheses = _hypotheses(len(pz), model.nodes["Y"].cardinality, pi_x, pi_y, p_x, family, tolerance)
+    return Counterexample(model, family, hypotheses, _confounding(model, tolerance))
 
 
 def _random_partition(rng: np.random.Generator, n: int, k: int) -> np.ndarray:
@@ -222,10 +387,7 @@ def generate_counterexample(
     joint = pz[:, None] * pxz  # P(z, x), shape (n_z, n_x)
     p_x = joint.sum(axis=0)
     family = _family(rng, pi_x, realization, exact, bits, tolerance)
-    natural = natural_weights(p_x, pi_x, 0.0)
-    differs = np.array([0.5 * np.abs(natural[f] - family.weights[f]).sum() > tolerance.equality
-                        for f in (pi_x.fibre(k) for k in range(pi_x.n_macro))])
-    hypotheses = tuple(theorem_3_2_hypotheses(n_x, n_z, pi_x.n_macro, pi_y.n_macro, differs, n_y=n_y))
+    hypotheses = _hypotheses(n_z, n_y, pi_x, pi_y, p_x, family, tolerance)
 
     if pi_y.n_macro < 2:
         raise HypothesisError("Theorem 3.2's conclusion 1 needs |Ybar| >= 2: with one macro state P(Ybar | X) = 1 "
@@ -264,6 +426,4 @@ def generate_counterexample(
                      "confounding-inhibiting for every macro state of X."),
         query=Query("X", "Y"), tolerance=tolerance,
     )
-    micro = Aggregation.of(model, tolerance=tolerance).micro_confounding()
-    confounding = float(np.nanmax(micro.macro_effect_tv))
-    return Counterexample(model, family, hypotheses, confounding)
+    return Counterexample(model, family, hypotheses, _confounding(model, tolerance))
