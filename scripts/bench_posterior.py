@@ -120,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--draws", type=int, default=1000)
     parser.add_argument("--loop-draws", type=int, default=20)
     parser.add_argument("--rows", type=int, default=5000)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5, help="runs of each side (at least 5)")
     parser.add_argument("--worker-repeats", type=int, default=5,
                         help="runs on each cluster, alternating (default 5: the machine's load varies)")
     args = parser.parse_args(argv)
