@@ -34,6 +34,7 @@ import numpy as np
 from discagg.core.arrays import equal_fields, readonly_float
 from discagg.core.gaussian import GaussianModel, GaussianRealization, LinearGaussian, smallest_eigenvalue
 from discagg.errors import ModelError, SolverError
+from discagg.report.short import quoted
 from discagg.theory.gaussian_constructions import (
     absorbing_realization,
     delta_for_beta,
@@ -200,7 +201,7 @@ class AppendixD:
 
     report: RealizationReport
     no_macro_model: bool
-    statement: str
+    statement: str = field(repr=False)
     caveat: str = field(repr=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -266,10 +267,18 @@ class GaussianAnalysis:
     evaluations: tuple[Evaluation, ...] = field(repr=False)
 
     def __repr__(self) -> str:
-        family = "none" if self.inhibiting is None else "found"
-        return (f"GaussianAnalysis(model={self.model.name!r}, observational={self.observational}, "
-                f"natural_inhibiting={self.natural.inhibiting}, condition_9={self.condition_9.holds}, "
-                f"inhibiting_family={family}, beta={self.shift.beta:.6g})")
+        """One line: ``P(Ȳ | x̄)``, whether the natural realization inhibits, condition (9), a family, beta.
+
+        The numbers to six significant digits; shorter than 160 characters on the shipped specs.
+        """
+        obs = self.observational
+        sign = "-" if obs.slope < 0 else "+"
+        natural = "inhibiting" if self.natural.inhibiting else "inducing"
+        family = "no inhibiting family" if self.inhibiting is None else "an inhibiting family"
+        condition = "holds" if self.condition_9.holds else "fails"
+        return (f"GaussianAnalysis(model={quoted(self.model.name)}, Ybar|xbar ~ N({obs.intercept:.6g} {sign} "
+                f"{abs(obs.slope):.6g} xbar, {obs.var:.6g}): natural {natural}, (9) {condition}, {family}, "
+                f"beta {self.shift.beta:.6g})")
 
     def __str__(self) -> str:
         """The text ``discagg gaussian`` prints."""
