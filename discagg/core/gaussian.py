@@ -41,6 +41,7 @@ from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
 __all__ = ["GaussianModel", "GaussianRealization", "LinearGaussian", "smallest_eigenvalue"]
 
+_REPR_LIMIT = 120  # discagg.report.short.LIMIT
 _RANK_LIMIT = 200  # a realization's repr states its covariance's rank up to this many variables (an SVD each time)
 
 
@@ -301,6 +302,11 @@ class LinearGaussian:
         return {"intercept": self.intercept, "slope": self.slope, "var": self.var}
 
 
+def _span(values: np.ndarray) -> str:
+    """``[smallest, largest]`` to four significant digits."""
+    return f"[{float(np.min(values)):.4g}, {float(np.max(values)):.4g}]"
+
+
 @dataclass(frozen=True, eq=False)
 class GaussianRealization:
     """A Gaussian realization family: ``P^do_x̄(X) = N(intercept + slope x̄, cov)`` for every ``x̄``.
@@ -337,14 +343,17 @@ class GaussianRealization:
     __hash__ = None  # type: ignore[assignment]  # unhashable; typeshed types __hash__ as a method
 
     def __repr__(self) -> str:
-        """One line: the first few entries of the intercept and slope, and the covariance's rank."""
+        """One line: the intercept and slope (their ranges when the entries do not fit), the covariance's rank."""
         n = int(self.intercept.shape[0])
         if not np.any(self.cov):
             cov = "cov zero"
         else:
             cov = f"cov rank {int(np.linalg.matrix_rank(self.cov))}" if n <= _RANK_LIMIT else "cov nonzero"
-        return (f"GaussianRealization({n} variable{'' if n == 1 else 's'}, intercept {numbers(self.intercept)}, "
-                f"slope {numbers(self.slope)}, {cov})")
+        head = f"GaussianRealization({n} variable{'' if n == 1 else 's'}"
+        text = f"{head}, intercept {numbers(self.intercept)}, slope {numbers(self.slope)}, {cov})"
+        if len(text) < _REPR_LIMIT:
+            return text
+        return (f"{head}, intercept in {_span(self.intercept)}, slope in {_span(self.slope)}, {cov})")
 
     def mean(self, xbar: float) -> np.ndarray:
         """The mean of ``P^do_x̄(X)``, shape ``(n,)``."""
