@@ -66,6 +66,7 @@ _EXPORTS = {
     "save_scm": "discagg.io.scm_format",
     "load_bounds": "discagg.solvers.saved",
     "load_identification": "discagg.estimation.saved",
+    "load_identifications": "discagg.estimation.saved",
     "load_posterior_summary": "discagg.estimation.summary",
     "PosteriorSummary": "discagg.estimation.summary",
     "load_inspection": "discagg.solvers.saved",
@@ -135,7 +136,7 @@ if TYPE_CHECKING:  # the names as a type checker sees them
     )
     from discagg.estimation.posterior import Posterior, posterior
     from discagg.estimation.sampling import sample
-    from discagg.estimation.saved import load_identification
+    from discagg.estimation.saved import load_identification, load_identifications
     from discagg.estimation.summary import PosteriorSummary, load_posterior_summary
     from discagg.io.gaussian_format import load_gaussian, loads_gaussian
     from discagg.io.loading import load_model
@@ -219,6 +220,7 @@ __all__ = [
     "load_gaussian",
     "load_gaussian_analysis",
     "load_identification",
+    "load_identifications",
     "load_inspection",
     "load_learned_abstraction",
     "load_model",

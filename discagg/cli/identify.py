@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import math
 from typing import TYPE_CHECKING, Any
 
 from discagg.cli.arguments import add_common, dump, input_file, load_aggregation
 from discagg.cli.posterior import add_scheduler_options
 
 if TYPE_CHECKING:
-    from discagg.estimation.identification import Identification, Identifications, StateIdentification
+    from discagg.estimation.identification import Identification, Identifications
 
 __all__ = ["register", "render_identification", "render_identifications"]
 
@@ -66,66 +65,11 @@ def _run_identify(args: argparse.Namespace) -> str:
     return dump(results.to_dict()) if args.json else render_identifications(results)
 
 
-def _test_cells(s: StateIdentification, alpha: float) -> list[str]:
-    test = s.inhibiting_test
-    if test is None:
-        return ["-", "-", "-", "-"]
-    g = "inf" if not math.isfinite(test.statistic) else f"{test.statistic:.3f}"
-    verdict = f"rejected at {alpha:.3g}" if test.p_value < alpha else "not rejected"
-    return [g, str(test.df), f"{test.p_value:.4f}", verdict]
-
-
-def _identified(s: StateIdentification) -> str:
-    if not s.samples:
-        return "-"
-    return "observed" if s.observed else "yes" if s.identified else "no"
-
-
-def _wide(s: StateIdentification, label: str) -> str | None:
-    """The line of weight ranges of a macro state whose realization the data do not single out (else None)."""
-    if s.ranges is None or not any(hi - lo > 1e-7 for lo, hi in s.ranges.values()):
-        return None
-    shown = [f"{x}=[{lo:.3f}, {hi:.3f}]" for x, (lo, hi) in s.ranges.items() if hi > 1e-7]
-    more = f" (+{len(shown) - 6} more)" if len(shown) > 6 else ""
-    return f"  {label}: " + " ".join(shown[:6]) + more
-
-
 def render_identifications(results: Identifications) -> str:
     """The table printed by ``discagg identify`` for several experiments: one row per experiment and macro state."""
-    from discagg.cli.tables import format_distribution, format_table
+    from discagg.report.identification import render_identifications as render
 
-    alpha = 1 - results.level
-    files = len({e.experiment for e in results})
-    lines = [f"model {results.model}: cause {results.cause}, effect {results.effect}; {len(results)} experiments",
-             ""]
-    rows, wide = [], []
-    for e in results:
-        if e.by is None:
-            label = e.experiment
-        else:
-            label = f"{e.by[0]}={e.by[1]}" if files == 1 else f"{e.experiment}: {e.by[0]}={e.by[1]}"
-        for j, s in enumerate(e.states):
-            rows.append([label if j == 0 else "", s.state, str(s.samples),
-                         format_distribution(s.realization, limit=4), _identified(s),
-                         format_distribution(s.interventional), *_test_cells(s, alpha)])
-            line = _wide(s, f"{label}, {s.state}")
-            if line is not None:
-                wide.append(line)
-    lines.append(format_table(["experiment", "xbar", "runs", "realization (ML)", "identified", "P(Ybar | do(xbar))",
-                               "G", "df", "p-value", "inhibiting hypothesis"], rows))
-    lines.append("")
-    observational = "; ".join(f"{s.state}: {format_distribution(s.observational)}" for s in results[0].states)
-    lines.append(f"P(Ybar | xbar) of the model: {observational}")
-    if files == 1 and results[0].by is not None:
-        lines.append(f"experiments: the runs of {results[0].experiment} by their value of {results[0].by[0]!r}")
-    lines.append("realization: the maximum-likelihood mixture weights over the fibre (the largest-entropy one when "
-                 "several fit equally well); identified: the rows P(outcome | do(x)) are affinely independent")
-    if wide:
-        lines.append("weights over all maximum-likelihood realizations (the data do not single one out):")
-        lines.extend(wide)
-    lines.append(f"inhibiting hypothesis: G test of P(Ybar | do(xbar)) = P(Ybar | xbar), decided at significance "
-                 f"{alpha:.3g} in each experiment and macro state on its own (no correction for testing several)")
-    return "\n".join(lines)
+    return render(results)
 
 
 def render_identification(result: Identification) -> str:

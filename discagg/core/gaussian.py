@@ -36,9 +36,13 @@ from numpy.typing import ArrayLike
 
 from discagg.core.arrays import equal_fields, readonly_float
 from discagg.errors import ModelError
+from discagg.report.short import fit, listing, numbers, quoted
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
 __all__ = ["GaussianModel", "GaussianRealization", "LinearGaussian", "smallest_eigenvalue"]
+
+_REPR_LIMIT = 120  # discagg.report.short.LIMIT
+_RANK_LIMIT = 200  # a realization's repr states its covariance's rank up to this many variables (an SVD each time)
 
 
 def smallest_eigenvalue(matrix: np.ndarray) -> tuple[float, float]:
@@ -99,6 +103,8 @@ class GaussianModel:
     >>> m = GaussianModel([1.0, 2.0], [[1.0, 0.0], [0.0, 3.0]], alpha=[1.0, 2.0])
     >>> m.n, m.var_xbar, m.cov_ybar_xbar
     (2, 4.0, 7.0)
+    >>> m
+    GaussianModel(name='gaussian', 2 variables: X1, X2; unconfounded, noise var 0)
     >>> GaussianModel([0.0, 0.0], [[1.0, 2.0], [2.0, 1.0]], alpha=[1.0, 1.0])
     Traceback (most recent call last):
     ...
@@ -191,6 +197,18 @@ class GaussianModel:
                            ("noise_var", noise_var), ("noise_cov", noise_cov), ("w", w), ("variables", variables)):
             object.__setattr__(self, key, value)
 
+    def __repr__(self) -> str:
+        """One line: the name, the micro causes (as many as fit), confounded or not, the noise's variance."""
+        n = self.n
+        state = "confounded" if self.confounded else "unconfounded"
+
+        def make(width: int) -> str:
+            names = listing(self.variables or (), 2 * width)
+            return (f"GaussianModel(name={quoted(self.name, width)}, {n} variable{'' if n == 1 else 's'}: {names}; "
+                    f"{state}, noise var {self.noise_var:.6g})")
+
+        return fit(make)
+
     def __eq__(self, other: object) -> bool:
         """Equal in every field (arrays entry by entry), the tolerance included."""
         if not isinstance(other, GaussianModel):
@@ -263,11 +281,17 @@ class LinearGaussian:
 
     >>> LinearGaussian(1.0, 2.0, 0.5).mean(3.0)
     7.0
+    >>> LinearGaussian(8.0, 1.72, 92.16000000000003)
+    LinearGaussian(intercept=8, slope=1.72, var=92.16)
     """
 
     intercept: float
     slope: float
     var: float
+
+    def __repr__(self) -> str:
+        """One line, the numbers to six significant digits (``to_dict`` keeps them all)."""
+        return f"LinearGaussian(intercept={self.intercept:.6g}, slope={self.slope:.6g}, var={self.var:.6g})"
 
     def mean(self, xbar: float) -> float:
         """The mean at ``x̄``."""
@@ -276,6 +300,11 @@ class LinearGaussian:
     def to_dict(self) -> dict[str, float]:
         """``{"intercept", "slope", "var"}``."""
         return {"intercept": self.intercept, "slope": self.slope, "var": self.var}
+
+
+def _span(values: np.ndarray) -> str:
+    """``[smallest, largest]`` to four significant digits."""
+    return f"[{float(np.min(values)):.4g}, {float(np.max(values)):.4g}]"
 
 
 @dataclass(frozen=True, eq=False)
@@ -293,6 +322,8 @@ class GaussianRealization:
     >>> r = GaussianRealization([0.0, 0.0], [1.0, 0.0], np.zeros((2, 2)))   # equation (33)
     >>> r.mean(5.0)
     array([5., 0.])
+    >>> r
+    GaussianRealization(2 variables, intercept [0, 0], slope [1, 0], cov zero)
     """
 
     intercept: np.ndarray
@@ -310,6 +341,19 @@ class GaussianRealization:
         return equal_fields(self, other)
 
     __hash__ = None  # type: ignore[assignment]  # unhashable; typeshed types __hash__ as a method
+
+    def __repr__(self) -> str:
+        """One line: the intercept and slope (their ranges when the entries do not fit), the covariance's rank."""
+        n = int(self.intercept.shape[0])
+        if not np.any(self.cov):
+            cov = "cov zero"
+        else:
+            cov = f"cov rank {int(np.linalg.matrix_rank(self.cov))}" if n <= _RANK_LIMIT else "cov nonzero"
+        head = f"GaussianRealization({n} variable{'' if n == 1 else 's'}"
+        text = f"{head}, intercept {numbers(self.intercept)}, slope {numbers(self.slope)}, {cov})"
+        if len(text) < _REPR_LIMIT:
+            return text
+        return (f"{head}, intercept in {_span(self.intercept)}, slope in {_span(self.slope)}, {cov})")
 
     def mean(self, xbar: float) -> np.ndarray:
         """The mean of ``P^do_x̄(X)``, shape ``(n,)``."""

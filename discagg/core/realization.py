@@ -30,7 +30,10 @@ class RealizationFamily:
 
     Build one with :meth:`from_weights` or :meth:`from_mapping`, which validate
     it (support in the fibre, non-negative, summing to one within
-    ``tolerance.normalisation``).
+    ``tolerance.normalisation``). Two families are equal when their
+    coarsenings are equal and their weights and defined macro states are
+    exactly equal (no tolerance: a family read back from its file equals the
+    one written); equal families hash alike.
 
     Attributes
     ----------
@@ -54,6 +57,8 @@ class RealizationFamily:
     {'x0': 0.25, 'x1': 0.75}
     >>> fam
     RealizationFamily(node='X', defined for 2 of 2 macro states)
+    >>> fam == RealizationFamily.from_mapping(pi, fam.to_mapping())
+    True
     """
 
     coarsening: Coarsening
@@ -63,6 +68,19 @@ class RealizationFamily:
     def __repr__(self) -> str:
         return fit(lambda width: f"RealizationFamily(node={quoted(self.coarsening.node, width)}, defined for "
                    f"{int(np.sum(self.defined))} of {self.coarsening.n_macro} macro states)")
+
+    def __eq__(self, other: object) -> bool:
+        """Equal coarsenings, and exactly equal weights and defined macro states."""
+        if not isinstance(other, RealizationFamily):
+            return NotImplemented
+        return self is other or (self.coarsening == other.coarsening
+                                 and bool(np.array_equal(self.weights, other.weights))
+                                 and bool(np.array_equal(self.defined, other.defined)))
+
+    def __hash__(self) -> int:
+        # consistent with == : equal families have equal coarsenings and defined masks (the weights are left
+        # out, as -0.0 == 0.0 but their bytes differ)
+        return hash((self.coarsening, np.asarray(self.defined, dtype=bool).tobytes()))
 
     @classmethod
     def from_weights(

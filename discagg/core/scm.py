@@ -44,6 +44,7 @@ from numpy.typing import ArrayLike
 
 from discagg.core.model import CausalModel
 from discagg.errors import ModelError, preview
+from discagg.report.short import fit, listing, plain, quoted
 
 __all__ = ["ENUMERATION_LIMIT", "ResponseBlock", "StructuralModel", "comonotone_responses", "configuration_count",
            "response_marginal"]
@@ -87,6 +88,8 @@ class ResponseBlock:
     >>> b = ResponseBlock(("X",), (np.array([[0], [1]]),), (0.25, 0.75))
     >>> b.size, b.weights.tolist()
     (2, [0.25, 0.75])
+    >>> b
+    ResponseBlock(nodes X, 2 responses)
     """
 
     nodes: tuple[str, ...]
@@ -109,6 +112,11 @@ class ResponseBlock:
         for table in self.tables:
             if table.ndim != 2 or table.shape[0] != len(self.probabilities):
                 raise ValueError(f"ResponseBlock: a table of shape {table.shape} for {len(self.probabilities)} responses")
+
+    def __repr__(self) -> str:
+        """One line: the nodes (as many as fit) and the number of joint responses."""
+        count = f"{self.size} response" + ("" if self.size == 1 else "s")
+        return fit(lambda width: f"ResponseBlock(nodes {listing(self.nodes, 2 * width)}, {count})")
 
     @property
     def size(self) -> int:
@@ -159,10 +167,27 @@ class StructuralModel:
     >>> values = scm.values(choice, ["Y"], do={"X": 1})
     >>> float(weights[values["Y"] == 1].sum())  # P(Y = y1 | do(X = x1))
     0.75
+    >>> scm
+    StructuralModel(model='model', 2 nodes, 2 blocks)
     """
 
     model: CausalModel
     blocks: tuple[ResponseBlock, ...]
+
+    def __repr__(self) -> str:
+        """One line: the model's name, its nodes and the blocks (how many draw several nodes jointly), the query."""
+        joint = sum(1 for b in self.blocks if len(b.nodes) > 1)
+        blocks = f"{len(self.blocks)} block" + ("" if len(self.blocks) == 1 else "s") + (
+            f" ({joint} joint)" if joint else "")
+
+        def make(width: int) -> str:
+            parts = [f"model={quoted(self.model.name, width)}", f"{len(self.model.nodes)} nodes", blocks]
+            query = self.model.query
+            if query is not None:
+                parts.append(f"query {plain(query.cause, width)} -> {plain(query.effect, width)}")
+            return f"StructuralModel({', '.join(parts)})"
+
+        return fit(make)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "blocks", tuple(self.blocks))

@@ -53,6 +53,7 @@ from discagg.core.model import CausalModel
 from discagg.errors import ModelError, preview
 from discagg.estimation.datasets import DataTable, read_table, require_pandas
 from discagg.estimation.mixture import ImpossibleOutcome, affinely_independent, ml_realization
+from discagg.report.short import fit, plain, quoted
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
 if TYPE_CHECKING:
@@ -183,6 +184,26 @@ class StateIdentification:
     def __hash__(self) -> int:
         """Of the fields that are hashable (``==`` compares every field)."""
         return hash((self.state, self.samples, self.identified, self.observed))
+
+    def __repr__(self) -> str:
+        """One line: the state, its runs, whether the realization is identified (or observed), the test's p-value.
+
+        Its length does not grow with the fibre or the effect's states.
+
+        >>> StateIdentification("low", 40, {"a": 1.0}, True, None, None, {"no": 1.0}, InhibitingTest(5.2, 1, 0.0226))
+        StateIdentification(state='low', 40 runs, identified, inhibiting test p=0.0226)
+        >>> StateIdentification("high", 0, None, False, None, None, None, None)
+        StateIdentification(state='high', no runs, not identified, no test (P(xbar) = 0))
+        """
+        runs = "no runs" if not self.samples else f"{self.samples} run{'' if self.samples == 1 else 's'}"
+        known = "observed" if self.observed else "identified" if self.identified else "not identified"
+        if self.inhibiting_test is not None:
+            test = f"inhibiting test p={self.inhibiting_test.p_value:.4g}"
+        elif self.observational is None:
+            test = "no test (P(xbar) = 0)"
+        else:
+            test = "no test"
+        return fit(lambda width: f"StateIdentification(state={quoted(self.state, width)}, {runs}, {known}, {test})")
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON entry of this macro state."""
@@ -499,8 +520,51 @@ class Identifications:
     experiments: tuple[Identification, ...]
 
     def __repr__(self) -> str:
-        return (f"Identifications(model={self.model!r}, cause={self.cause!r}, effect={self.effect!r}, "
-                f"{len(self.experiments)} experiments)")
+        """One line: the query, how many experiments, and in how many of the tests (one per experiment and
+        macro state with runs and ``P(x̄) > 0``) inhibition is rejected.
+
+        >>> from discagg.estimation.identification import InhibitingTest as T, StateIdentification as S
+        >>> one = Identification("cholesterol", "Lipids", "HeartDisease", "runs.csv", "macro effect", 0.95,
+        ...                      (S("low", 40, {"a": 1.0}, True, None, None, {"no": 1.0}, T(5.2, 1, 0.02)),), ("no",))
+        >>> Identifications("cholesterol", "Lipids", "HeartDisease", 0.95, (one, one))
+        Identifications(model='cholesterol', Lipids -> HeartDisease, 2 experiments, inhibition rejected in 2 of 2 at 0.05)
+        """
+        alpha = 1 - self.level
+        tests = [s.inhibiting_test for e in self.experiments for s in e.states if s.inhibiting_test is not None]
+        tested, rejected = len(tests), sum(1 for t in tests if t.p_value < alpha)
+        n = len(self.experiments)
+
+        def make(width: int) -> str:
+            return (f"Identifications(model={quoted(self.model, width)}, {plain(self.cause, width)} -> "
+                    f"{plain(self.effect, width)}, {n} experiment{'' if n == 1 else 's'}, inhibition rejected in "
+                    f"{rejected} of {tested} at {alpha:.3g})")
+
+        return fit(make)
+
+    def __str__(self) -> str:
+        """The table ``discagg identify`` prints for several experiments."""
+        from discagg.report.identification import render_identifications
+
+        return render_identifications(self)
+
+    def _repr_html_(self) -> str:
+        from discagg.report.identification import identifications_html
+
+        return identifications_html(self)
+
+    @classmethod
+    def from_dict(cls, document: Mapping[str, Any]) -> Identifications:
+        """The Identifications whose :meth:`to_dict` (``discagg identify --json`` of several experiments) is ``document``.
+
+        Raises
+        ------
+        ModelError
+            Naming the key path of the first entry that is not as :meth:`to_dict`
+            writes it (``experiments[1].macro_states[0].samples``, ...).
+        """
+        from discagg.estimation.saved import identifications_from_dict
+
+        return identifications_from_dict(document)
 
     def __len__(self) -> int:
         return len(self.experiments)

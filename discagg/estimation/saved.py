@@ -1,4 +1,5 @@
-"""A saved ``discagg identify --json`` document read back as an :class:`~discagg.Identification`.
+"""A saved ``discagg identify --json`` document read back as an :class:`~discagg.Identification`,
+or as :class:`~discagg.Identifications` when it holds several experiments.
 
 The document holds everything the result does, ``kkt_residual`` (the
 maximum-likelihood solver's certificate of convergence) included: a document
@@ -9,25 +10,35 @@ the cause has ``P(x̄) > 0``, so some entry has it); ``by`` (the column and valu
 that picked the runs) is there when it was used. A document that is not as
 written is a :class:`~discagg.errors.ModelError` naming the key path (and the
 file, for :func:`load_identification`).
+
+``discagg identify`` with several experiments (``--experiment`` more than once,
+or ``--by COLUMN``) writes ``{"model", "cause", "effect", "level",
+"experiments": [one experiment's document, ...]}``; :func:`load_identifications`
+reads it (and, as a list of one, a single experiment's document), so that any
+``--json`` of the command loads with it; :func:`load_identification` reads a
+single experiment's document only, and names :func:`load_identifications` when
+given several.
 """
 
 from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from discagg.errors import ModelError, describe, preview
-from discagg.estimation.identification import Identification, InhibitingTest, StateIdentification
+from discagg.estimation.identification import Identification, Identifications, InhibitingTest, StateIdentification
 from discagg.json_values import boolean, check_keys, key_path, number, require_object, state_entries, string
 
-__all__ = ["identification_from_dict", "load_identification"]
+__all__ = ["identification_from_dict", "load_identification", "identifications_from_dict", "load_identifications"]
 
 _KEYS = ("model", "cause", "effect", "experiment", "records", "level", "macro_states")
 _STATE_KEYS = ("state", "samples", "realization", "identified", "ranges", "interventional", "observational",
                "inhibiting_test")
 _OPTIONAL_STATE_KEYS = ("kkt_residual",)
+_SEVERAL_KEYS = ("model", "cause", "effect", "level", "experiments")
+_T = TypeVar("_T")
 _RECORDS = tuple(f"{effect} effect{cause}" for cause in ("", " and micro cause") for effect in ("micro", "macro"))
 
 
@@ -96,6 +107,9 @@ def identification_from_dict(document: Any) -> Identification:
         Naming the key path of the first entry that is not as :meth:`Identification.to_dict` writes it.
     """
     doc = require_object(document, "", "a JSON object as 'discagg identify --json' prints")
+    if "experiments" in doc and "macro_states" not in doc:
+        raise ModelError(None, "experiments", "one experiment's document (several experiments' read back with "
+                         "discagg.load_identifications or Identifications.from_dict)", "a document of several experiments")
     check_keys(doc, (*_KEYS, "by"), _KEYS, "")
     records = doc["records"]
     if records not in _RECORDS:
@@ -130,3 +144,80 @@ def load_identification(path: str | os.PathLike[str]) -> Identification:
     from discagg.io.json_files import read_document
 
     return read_document(path, identification_from_dict)
+
+
+def _within(prefix: str, read: Callable[[Any], _T], value: Any) -> _T:
+    """``read(value)``, an error's key path put under ``prefix``."""
+    try:
+        return read(value)
+    except ModelError as exc:
+        if exc.source is not None:
+            raise
+        raise ModelError(None, key_path(prefix, exc.path) if exc.path else prefix, exc.expected, exc.found) from None
+
+
+def identifications_from_dict(document: Any) -> Identifications:
+    """The :class:`~discagg.Identifications` of a ``discagg identify --json`` document of several experiments.
+
+    A single experiment's document (what the command prints for one) reads as
+    :class:`~discagg.Identifications` of that one experiment.
+
+    Raises
+    ------
+    ModelError
+        Naming the key path (``experiments[1].macro_states[0].samples``, ...)
+        of the first entry that is not as :meth:`Identifications.to_dict`
+        writes it, or an experiment whose model, cause, effect or level differs
+        from the document's.
+    """
+    doc = require_object(document, "", "a JSON object as 'discagg identify --json' prints")
+    if "macro_states" in doc and "experiments" not in doc:
+        one = identification_from_dict(doc)
+        return Identifications(one.model, one.cause, one.effect, one.level, (one,))
+    check_keys(doc, _SEVERAL_KEYS, _SEVERAL_KEYS, "")
+    model, cause, effect = (string(doc[key], key) for key in ("model", "cause", "effect"))
+    level = number(doc["level"], "level")
+    if not 0 < level < 1:
+        raise ModelError(None, "level", "a number in (0, 1)", repr(level))
+    entries = doc["experiments"]
+    if not isinstance(entries, list) or not entries:
+        raise ModelError(None, "experiments", "a non-empty list of experiments' documents", describe(entries))
+    experiments = []
+    for i, entry in enumerate(entries):
+        path = f"experiments[{i}]"
+        found = _within(path, identification_from_dict, entry)
+        for key, value, stated in (("model", found.model, model), ("cause", found.cause, cause),
+                                   ("effect", found.effect, effect), ("level", found.level, level)):
+            if value != stated:
+                raise ModelError(None, key_path(path, key), f"the document's {key} {stated!r}", repr(value))
+        experiments.append(found)
+    return Identifications(model, cause, effect, level, tuple(experiments))
+
+
+def load_identifications(path: str | os.PathLike[str]) -> Identifications:
+    """Read a file that ``discagg identify --json`` (or :meth:`Identifications.to_dict`) wrote.
+
+    Any ``--json`` of the command: several experiments' document, or a single
+    experiment's (read as :class:`~discagg.Identifications` of one).
+
+    Raises
+    ------
+    ModelError
+        Naming the file, and the key path of what is not as written.
+
+    Examples
+    --------
+    >>> import discagg, pandas as pd, json, tempfile, os
+    >>> runs = pd.DataFrame({"store": ["a", "a", "b"], "Lipids": ["medium"] * 3,
+    ...                      "HeartDisease": ["no", "yes", "no"]})
+    >>> found = discagg.identify_experiments(discagg.load_model("example:cholesterol"), runs, by="store")
+    >>> with tempfile.TemporaryDirectory() as where:
+    ...     path = os.path.join(where, "found.json")
+    ...     with open(path, "w") as f:
+    ...         _ = f.write(json.dumps(found.to_dict()))
+    ...     load_identifications(path) == found
+    True
+    """
+    from discagg.io.json_files import read_document
+
+    return read_document(path, identifications_from_dict)

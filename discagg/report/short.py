@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 
 from discagg.errors import printable
 
-__all__ = ["LIMIT", "fit", "quoted", "plain", "listing", "tally", "compact"]
+__all__ = ["LIMIT", "fit", "quoted", "plain", "listing", "tally", "compact", "numbers"]
 
 LIMIT = 120  # a repr is shorter than this whenever cutting names can make it so
 _WIDTHS = (32, 24, 16, 8)
@@ -107,3 +107,17 @@ def compact(value: float | None) -> str:
     ('0.21', '1e-20', '-')
     """
     return "-" if value is None else f"{value:.4g}"
+
+
+def numbers(values: Iterable[float], shown: int = 3) -> str:
+    """The first ``shown`` values to four significant digits in brackets, then how many more.
+
+    >>> numbers([0.0, 1.5, 2.25])
+    '[0, 1.5, 2.25]'
+    >>> numbers(range(100))
+    '[0, 1, 2 (+97 more)]'
+    """
+    items = [float(v) for v in values]
+    text = ", ".join(f"{v:.4g}" for v in items[:shown])
+    more = f" (+{len(items) - shown} more)" if len(items) > shown else ""
+    return f"[{text}{more}]"

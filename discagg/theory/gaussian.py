@@ -34,6 +34,7 @@ import numpy as np
 from discagg.core.arrays import equal_fields, readonly_float
 from discagg.core.gaussian import GaussianModel, GaussianRealization, LinearGaussian, smallest_eigenvalue
 from discagg.errors import ModelError, SolverError
+from discagg.report.short import quoted
 from discagg.theory.gaussian_constructions import (
     absorbing_realization,
     delta_for_beta,
@@ -101,10 +102,25 @@ class RealizationReport:
     gap: Mapping[str, float] = field(repr=False)
     reason: str = field(repr=False)
 
+    def __repr__(self) -> str:
+        """One line: the name, ``P(Ȳ | do(x̄))`` to six significant digits, inhibiting or inducing."""
+        verdict = "inhibiting" if self.inhibiting else "inducing"
+        return f"RealizationReport(name={quoted(self.name)}, Ybar|do(xbar) ~ {_normal(self.interventional)}, {verdict})"
+
     def to_dict(self) -> dict[str, Any]:
         """``{"mean", "cov", "interventional", "inhibiting", "gap", "reason"}``."""
         return {**self.realization.to_dict(), "interventional": self.interventional.to_dict(),
                 "inhibiting": self.inhibiting, "gap": dict(self.gap), "reason": self.reason}
+
+
+def _normal(conditional: LinearGaussian) -> str:
+    """``N(a + b xbar, v)`` to six significant digits.
+
+    >>> _normal(LinearGaussian(8.0, -1.72, 92.16000000000003))
+    'N(8 - 1.72 xbar, 92.16)'
+    """
+    sign = "-" if conditional.slope < 0 else "+"
+    return f"N({conditional.intercept:.6g} {sign} {abs(conditional.slope):.6g} xbar, {conditional.var:.6g})"
 
 
 @dataclass(frozen=True)
@@ -200,8 +216,13 @@ class AppendixD:
 
     report: RealizationReport
     no_macro_model: bool
-    statement: str
+    statement: str = field(repr=False)
     caveat: str = field(repr=False)
+
+    def __repr__(self) -> str:
+        """One line: ``P(Ȳ | do(x̄))`` under (33), and whether no macro causal model explains both distributions."""
+        verdict = "no macro causal model explains both" if self.no_macro_model else "the argument does not apply"
+        return f"AppendixD(Ybar|do(xbar) ~ {_normal(self.report.interventional)} under (33): {verdict})"
 
     def to_dict(self) -> dict[str, Any]:
         """The realization report plus ``{"no_macro_model", "statement", "caveat"}``."""
@@ -266,10 +287,15 @@ class GaussianAnalysis:
     evaluations: tuple[Evaluation, ...] = field(repr=False)
 
     def __repr__(self) -> str:
-        family = "none" if self.inhibiting is None else "found"
-        return (f"GaussianAnalysis(model={self.model.name!r}, observational={self.observational}, "
-                f"natural_inhibiting={self.natural.inhibiting}, condition_9={self.condition_9.holds}, "
-                f"inhibiting_family={family}, beta={self.shift.beta:.6g})")
+        """One line: ``P(Ȳ | x̄)``, whether the natural realization inhibits, condition (9), a family, beta.
+
+        The numbers to six significant digits; shorter than 160 characters on the shipped specs.
+        """
+        natural = "inhibiting" if self.natural.inhibiting else "inducing"
+        family = "no inhibiting family" if self.inhibiting is None else "an inhibiting family"
+        condition = "holds" if self.condition_9.holds else "fails"
+        return (f"GaussianAnalysis(model={quoted(self.model.name)}, Ybar|xbar ~ {_normal(self.observational)}: "
+                f"natural {natural}, (9) {condition}, {family}, beta {self.shift.beta:.6g})")
 
     def __str__(self) -> str:
         """The text ``discagg gaussian`` prints."""

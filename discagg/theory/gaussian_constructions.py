@@ -38,7 +38,7 @@ def observational(model: GaussianModel) -> LinearGaussian:
     --------
     >>> m = GaussianModel([0.0, 0.0], np.diag([1.0, 3.0]), alpha=[1.0, 2.0])
     >>> observational(m)        # equation (2): (1*1 + 2*3)/(1 + 3) = 1.75
-    LinearGaussian(intercept=0.0, slope=1.75, var=0.75)
+    LinearGaussian(intercept=0, slope=1.75, var=0.75)
     """
     slope = model.cov_ybar_xbar / model.var_xbar
     var = model.var_ybar - model.cov_ybar_xbar ** 2 / model.var_xbar
@@ -156,10 +156,10 @@ def inhibiting_family(model: GaussianModel, target: LinearGaussian, slack: float
     >>> m = GaussianModel([0.0, 0.0], np.eye(2), alpha=[1.0, 3.0], noise_var=1.0, noise_cov=[0.5, 0.0])
     >>> obs = observational(m)
     >>> obs
-    LinearGaussian(intercept=0.0, slope=2.25, var=1.875)
+    LinearGaussian(intercept=0, slope=2.25, var=1.875)
     >>> fam = inhibiting_family(m, obs, obs.var - m.noise_var)
     >>> fam.interventional(m)           # equal to P(Ȳ | X̄ = x̄): inhibiting
-    LinearGaussian(intercept=0.0, slope=2.25, var=1.875)
+    LinearGaussian(intercept=0, slope=2.25, var=1.875)
     >>> fam.slope, fam.cov @ m.weights  # wᵀslope = 1, w in the kernel of cov
     (array([0.375, 0.625]), array([0., 0.]))
     """
