@@ -81,13 +81,21 @@ def _silence(stream: TextIO) -> None:
     os.close(devnull)
 
 
+_CHUNK = 1 << 16
+"""Characters of output written (and flushed) at a time: one large write into a pipe whose reader has
+gone ends in a partial write that the buffered stream does not report, and the command would exit 0."""
+
+
 def _emit(text: str | None, out: TextIO, err: TextIO, failure: OSError | None = None) -> int:
     """Write (or only flush) the command's output; a closed pipe or a full disk is one line and exit 1."""
     try:
         if failure is not None:
             raise failure
         if text is not None:
-            out.write(text + "\n")
+            text += "\n"
+            for start in range(0, len(text), _CHUNK):
+                out.write(text[start:start + _CHUNK])
+                out.flush()
         out.flush()
     except BrokenPipeError:
         _silence(out)
@@ -98,6 +106,16 @@ def _emit(text: str | None, out: TextIO, err: TextIO, failure: OSError | None = 
         print(f"discagg: error: cannot write the output: {exc.strerror or exc}", file=err)
         return 1
     return 0
+
+
+def _emit_or_interrupted(text: str | None, out: TextIO, err: TextIO) -> int:
+    """:func:`_emit`, with Ctrl-C or SIGTERM during the writing one line and exit 1 (the output is then cut short)."""
+    try:
+        return _emit(text, out, err)
+    except (KeyboardInterrupt, _Terminated):
+        _silence(out)  # what is still buffered goes nowhere at exit (a reader that is not reading would block it)
+        print("discagg: interrupted while writing the output; it is incomplete", file=err)
+        return 1
 
 
 @contextlib.contextmanager
@@ -168,9 +186,9 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
             return 1
         except CommandFailed as failed:
             show_warnings()
-            return _emit(failed.text, out, err) or 1
+            return _emit_or_interrupted(failed.text, out, err) or 1
         except (KeyboardInterrupt, _Terminated):
             print("discagg: interrupted; nothing was written", file=err)
             return 1
-    show_warnings()
-    return _emit(text, out, err)
+        show_warnings()
+        return _emit_or_interrupted(text, out, err)  # SIGTERM is still an exception while the output is written
