@@ -26,6 +26,22 @@ def require_object(value: Any, path: str, what: str) -> Mapping[str, Any]:
     return value
 
 
+def check_format(obj: Mapping[str, Any], expected: str) -> None:
+    """Refuse a document whose ``format`` names another format, before its keys are checked.
+
+    A model file given where a Gaussian spec belongs is then "format: expected
+    'discagg/gaussian-v1', found 'discagg/model-v1'", not a complaint about its
+    first unexpected key. A missing ``format`` is left to :func:`check_keys`.
+
+    >>> check_format({"format": "discagg/model-v1"}, "discagg/scm-v1")
+    Traceback (most recent call last):
+    ...
+    discagg.errors.ModelError: format: expected 'discagg/scm-v1', found str 'discagg/model-v1'
+    """
+    if "format" in obj and obj["format"] != expected:
+        raise ModelError(None, "format", repr(expected), describe(obj["format"]))
+
+
 def check_keys(obj: Mapping[str, Any], allowed: tuple[str, ...], required: tuple[str, ...], path: str) -> None:
     prefix = f"{path}." if path else ""
     for key in obj:

@@ -34,6 +34,7 @@ from discagg.core.model import CausalModel
 from discagg.errors import ModelError, describe
 from discagg.io.files import write_text_atomic
 from discagg.io.json_files import (
+    check_format,
     check_keys,
     nonempty_string,
     parse_json,
@@ -119,9 +120,8 @@ def abstraction_from_dict(data: Any, *, require_maps: bool = True) -> Abstractio
         Naming the key path.
     """
     data = require_object(data, "", f"a JSON object with 'format': {ABSTRACTION_FORMAT!r} and 'variables'")
+    check_format(data, ABSTRACTION_FORMAT)
     check_keys(data, ("format", "name", "description", "variables"), ("format", "variables"), "")
-    if data["format"] != ABSTRACTION_FORMAT:
-        raise ModelError(None, "format", repr(ABSTRACTION_FORMAT), describe(data["format"]))
     name = nonempty_string(data.get("name", "abstraction"), "name", "a non-empty string")
     description = data.get("description", "")
     if not isinstance(description, str):
@@ -194,9 +194,8 @@ def load_pairs(path: str | os.PathLike[str], macro_nodes: tuple[str, ...]) -> tu
     data = read_json(path)
     try:
         data = require_object(data, "", f"a JSON object with 'format': {PAIRS_FORMAT!r} and 'pairs'")
+        check_format(data, PAIRS_FORMAT)
         check_keys(data, ("format", "pairs"), ("format", "pairs"), "")
-        if data["format"] != PAIRS_FORMAT:
-            raise ModelError(None, "format", repr(PAIRS_FORMAT), describe(data["format"]))
         if not isinstance(data["pairs"], list):
             raise ModelError(None, "pairs", "a list of {\"sources\": [...], \"targets\": [...]}",
                              describe(data["pairs"]))

@@ -25,6 +25,7 @@ from typing import Any
 from discagg.core.gaussian import GaussianModel
 from discagg.errors import ModelError, describe
 from discagg.io.json_files import (
+    check_format,
     check_keys,
     nonempty_string,
     number,
@@ -114,9 +115,8 @@ def _matrix(value: Any, path: str, n: int) -> list[list[float]]:
 
 def _from_dict(data: Any, default_name: str, tolerance: Tolerance) -> GaussianModel:
     data = require_object(data, "", "a JSON object with keys 'format', 'mean', 'cov' and 'alpha'")
+    check_format(data, GAUSSIAN_FORMAT)
     check_keys(data, _KEYS, _REQUIRED, "")
-    if data["format"] != GAUSSIAN_FORMAT:
-        raise ModelError(None, "format", repr(GAUSSIAN_FORMAT), describe(data["format"]))
     name = nonempty_string(data.get("name", default_name), "name", "a non-empty string")
     texts = {}
     for key in ("description", "provenance"):

@@ -3,7 +3,7 @@
 Every reader of a discagg JSON format goes through :func:`read_json`, so that a
 missing file, a directory, bad UTF-8, bad JSON, a duplicate key or a number
 outside float64 is one :class:`ModelError` naming the file; the small validators
-(``require_object``, ``check_keys``, ``nonempty_string``, ``string_list``,
+(``require_object``, ``check_format``, ``check_keys``, ``nonempty_string``, ``string_list``,
 ``number``; they live in :mod:`discagg.json_values`, so that every layer can use
 them, and are re-exported here) name the key path of what they reject.
 """
@@ -18,10 +18,18 @@ from typing import Any, TypeVar
 
 from discagg.errors import ModelError, UnrepresentableNumber
 from discagg.io.files import read_input_bytes
-from discagg.json_values import check_keys, nonempty_string, number, require_object, string_list, with_source
+from discagg.json_values import (
+    check_format,
+    check_keys,
+    nonempty_string,
+    number,
+    require_object,
+    string_list,
+    with_source,
+)
 
-__all__ = ["MAX_DEPTH", "read_json", "read_document", "parse_json", "require_object", "check_keys", "nonempty_string", "string_list",
-           "number", "with_source"]
+__all__ = ["MAX_DEPTH", "read_json", "read_document", "parse_json", "require_object", "check_format", "check_keys",
+           "nonempty_string", "string_list", "number", "with_source"]
 
 
 MAX_DEPTH = 64  # nesting of JSON arrays and objects; a CPT needs one level per parent, plus two

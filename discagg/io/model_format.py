@@ -36,7 +36,15 @@ from discagg.core.groups import GROUPS_VERSION, build_group
 from discagg.core.model import CausalModel, Node, Query
 from discagg.errors import ModelError, UnrepresentableNumber, describe, preview
 from discagg.io.files import write_text_atomic
-from discagg.io.json_files import check_keys, nonempty_string, parse_json, read_json, require_object, string_list
+from discagg.io.json_files import (
+    check_format,
+    check_keys,
+    nonempty_string,
+    parse_json,
+    read_json,
+    require_object,
+    string_list,
+)
 from discagg.limits import check_entries
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
 
@@ -111,9 +119,8 @@ def model_from_dict(
 
 def _model_from_dict(data: Any, default_name: str, tolerance: Tolerance) -> CausalModel:
     data = require_object(data, "", "a JSON object with keys 'format' and 'nodes'")
+    check_format(data, MODEL_FORMAT)
     check_keys(data, _TOP_KEYS, ("format", "nodes"), "")
-    if data["format"] != MODEL_FORMAT:
-        raise ModelError(None, "format", repr(MODEL_FORMAT), describe(data["format"]))
     name = nonempty_string(data.get("name", default_name), "name", "a non-empty string")
     description = data.get("description", "")
     if not isinstance(description, str):

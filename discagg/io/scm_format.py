@@ -47,7 +47,15 @@ import numpy as np
 from discagg.core.scm import ResponseBlock, StructuralModel, response_marginal
 from discagg.errors import ModelError, UnrepresentableNumber, describe, preview
 from discagg.io.files import write_text_atomic
-from discagg.io.json_files import check_keys, nonempty_string, parse_json, read_json, require_object, string_list
+from discagg.io.json_files import (
+    check_format,
+    check_keys,
+    nonempty_string,
+    parse_json,
+    read_json,
+    require_object,
+    string_list,
+)
 from discagg.io.model_format import MODEL_FORMAT, model_from_dict, model_to_dict
 from discagg.limits import check_entries
 from discagg.tolerance import DEFAULT_TOLERANCE, Tolerance
@@ -110,9 +118,8 @@ def scm_from_dict(data: Any, *, source: str | None = None, default_name: str = "
 
 def _scm_from_dict(data: Any, default_name: str, tolerance: Tolerance) -> StructuralModel:
     data = require_object(data, "", "a JSON object with keys 'format' and 'nodes'")
+    check_format(data, SCM_FORMAT)
     check_keys(data, _TOP_KEYS, ("format", "nodes"), "")
-    if data["format"] != SCM_FORMAT:
-        raise ModelError(None, "format", repr(SCM_FORMAT), describe(data["format"]))
     raw_nodes = require_object(data["nodes"], "nodes", "an object mapping node names to nodes")
     if not raw_nodes:
         raise ModelError(None, "nodes", "at least one node", "an empty object")

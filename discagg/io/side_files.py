@@ -21,9 +21,10 @@ import numpy as np
 
 from discagg.core.model import CausalModel
 from discagg.core.realization import RealizationFamily
-from discagg.errors import ModelError, describe, preview
+from discagg.errors import ModelError, preview
 from discagg.io.files import write_text_atomic
 from discagg.io.json_files import (
+    check_format,
     check_keys,
     nonempty_string,
     number,
@@ -241,9 +242,8 @@ def load_realization(
         data = read_json(path)
     try:
         data = require_object(data, "", "a JSON object with keys 'format', 'cause' and 'realization'")
+        check_format(data, REALIZATION_FORMAT)
         check_keys(data, ("format", "cause", "realization"), ("format", "cause", "realization"), "")
-        if data["format"] != REALIZATION_FORMAT:
-            raise ModelError(None, "format", repr(REALIZATION_FORMAT), describe(data["format"]))
         cause = nonempty_string(data["cause"], "cause", "a node name")
         coarsening = model.coarsening(cause)
         mapping = require_object(data["realization"], "realization", "an object mapping macro states to "
