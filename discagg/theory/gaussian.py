@@ -162,6 +162,11 @@ class ShiftReport:
 
     __hash__ = None  # type: ignore[assignment]  # unhashable; typeshed types __hash__ as a method
 
+    def __repr__(self) -> str:
+        kind = "default" if self.default else "given"
+        return (f"ShiftReport({kind} shift, beta={self.beta:.6g}, Cov(Xbar, U+N)={self.noise_cov_with_xbar:.6g}, "
+                f"{'unconfounded' if self.unconfounded else 'confounded'})")
+
     def to_dict(self) -> dict[str, Any]:
         """``{"delta", "default", "beta", "H", "H_inverse", "noise_cov_with_xbar", "unconfounded"}``."""
         return {"delta": self.delta.tolist(), "default": self.default, "beta": self.beta, "H": self.h.tolist(),
@@ -177,6 +182,16 @@ class Condition9:
     var_y_given_xbar: float
     var_noise: float
     slack: float
+
+    def __repr__(self) -> str:
+        """One line, six significant digits.
+
+        >>> Condition9(True, 92.16000000000003, 0.0, 92.16000000000003)
+        Condition9(holds, Var(Ybar | xbar)=92.16 >= Var(N)=0, slack 92.16)
+        """
+        relation = ">=" if self.holds else "<"
+        return (f"Condition9({'holds' if self.holds else 'fails'}, Var(Ybar | xbar)={self.var_y_given_xbar:.6g} "
+                f"{relation} Var(N)={self.var_noise:.6g}, slack {self.slack:.6g})")
 
     def to_dict(self) -> dict[str, Any]:
         """``{"holds", "var_y_given_xbar", "var_noise", "slack"}``."""
