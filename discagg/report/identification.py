@@ -74,10 +74,15 @@ def identification_table(result: Identification) -> Table:
     return Table(preamble, header, tuple(rows), tuple(notes))
 
 
+def _text_with_notes_unwrapped(table: Table) -> str:
+    """The table as text, its notes below it one per line as written (``identify`` prints them unwrapped)."""
+    return as_text(Table(table.preamble, table.header, table.rows)) + "\n\n" + "\n".join(table.notes)
+
+
 def render_identification(result: Identification) -> str:
     """The text ``discagg identify`` prints (and ``str()`` of the result)."""
     table = identification_table(result)
-    return as_text(Table(table.preamble, table.header, table.rows)) + "\n\n" + "\n".join(table.notes)
+    return _text_with_notes_unwrapped(table)
 
 
 def identification_html(result: Identification) -> str:
@@ -124,7 +129,7 @@ def identifications_table(results: Identifications) -> Table:
 def render_identifications(results: Identifications) -> str:
     """The text ``discagg identify`` prints for several experiments (and ``str()`` of the result)."""
     table = identifications_table(results)
-    return as_text(Table(table.preamble, table.header, table.rows)) + "\n\n" + "\n".join(table.notes)
+    return _text_with_notes_unwrapped(table)
 
 
 def identifications_html(results: Identifications) -> str:
