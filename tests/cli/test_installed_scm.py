@@ -7,31 +7,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from scm_examples import CORRELATED, MARKOV
 
 from conftest import installed_discagg as discagg
 from conftest import ok_json
 
-MARKOV = {
-    "format": "discagg/scm-v1", "name": "xy",
-    "nodes": {"X": {"states": ["a", "b", "c"], "parents": [],
-                    "responses": [{"p": 0.25, "f": "a"}, {"p": 0.25, "f": "b"}, {"p": 0.5, "f": "c"}]},
-              "Y": {"states": ["n", "y"], "parents": ["X"],
-                    "responses": [{"p": 0.5, "f": {"a": "n", "b": "n", "c": "n"}},
-                                  {"p": 0.5, "f": {"a": "y", "b": "y", "c": "y"}}]}},
-    "query": {"cause": "X", "effect": "Y"},
-}
-CORRELATED = {
-    "format": "discagg/scm-v1", "name": "xy-correlated",
-    "nodes": {"X": {"states": ["a", "b", "c"], "parents": []}, "Y": {"states": ["n", "y"], "parents": ["X"]}},
-    "joint": [{"nodes": ["X", "Y"], "responses": [
-        {"p": "1/8", "f": {"X": "a", "Y": {"a": "n", "b": "y", "c": "n"}}},
-        {"p": "1/8", "f": {"X": "a", "Y": {"a": "y", "b": "y", "c": "y"}}},
-        {"p": "1/8", "f": {"X": "b", "Y": {"a": "n", "b": "n", "c": "n"}}},
-        {"p": "1/8", "f": {"X": "b", "Y": {"a": "y", "b": "y", "c": "y"}}},
-        {"p": "1/4", "f": {"X": "c", "Y": {"a": "n", "b": "n", "c": "n"}}},
-        {"p": "1/8", "f": {"X": "c", "Y": {"a": "y", "b": "n", "c": "y"}}},
-        {"p": "1/8", "f": {"X": "c", "Y": {"a": "y", "b": "y", "c": "y"}}}]}],
-}
 MODEL = {
     "format": "discagg/model-v1", "name": "lohi",
     "nodes": {"X": {"states": ["x0", "x1", "x2"], "parents": [], "cpt": [0.25, 0.25, 0.5]},
